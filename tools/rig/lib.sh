@@ -1,0 +1,51 @@
+# Helpers shared by the rig's host-side scripts; sourced, not run.
+# shellcheck shell=bash
+
+RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=${TOP:-$(cd "$RIG_DIR/../.." && pwd)}
+OUT=${OUT:-$TOP/out}
+RIG_OUT=${RIG_OUT:-$OUT/rig}
+RIG_LOGS=$RIG_OUT/logs
+mkdir -p "$RIG_OUT" "$RIG_LOGS"
+
+# Everything the build produces that the runs use.
+RIG_XEN=$RIG_OUT/host/xen
+RIG_VMLINUZ=$RIG_OUT/host/vmlinuz
+RIG_INITRD=$RIG_OUT/host/initrd.img
+RIG_DOM0_IMG=$RIG_OUT/dom0.img
+RIG_PVGRUB=$RIG_OUT/host/pvgrub32.elf
+RIG_PVGRUB_PAYLOAD=$RIG_OUT/host/pvgrub32-payload.elf
+RIG_PLACEHOLDER=$RIG_OUT/placeholder-root
+
+# QEMU: the CPU model is the one that lets both the 64-bit PV dom0 and the
+# PV shim run (see Documentation/rig.md, "CPU model").
+RIG_QEMU_CPU=${RIG_QEMU_CPU:-qemu64,+svm,+npt,family=23,model=1,stepping=2}
+RIG_QEMU_MEM=${RIG_QEMU_MEM:-3072}
+RIG_XEN_CMDLINE=${RIG_XEN_CMDLINE:-loglvl=all guest_loglvl=all console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M}
+RIG_DOM0_CMDLINE=${RIG_DOM0_CMDLINE:-root=/dev/vda rw console=hvc0 init=/sbin/rig-init}
+
+step() { printf '  %-8s %s\n' "$1" "$2"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# run_logged NAME LOG CMD...: all output of CMD into LOG; on failure the
+# tail of LOG and exit 1.
+run_logged() {
+	local name=$1 log=$2
+	shift 2
+	if ! "$@" >"$log" 2>&1; then
+		printf 'error: %s failed; last lines of %s:\n' "$name" "$log" >&2
+		tail -n 40 "$log" | sed 's/^/  | /' >&2
+		exit 1
+	fi
+}
+
+# The dom0 / peer kernel: whichever linux-image-6.1.0-N-amd64 the archive's
+# linux-image-amd64 points at now.
+rig_kernel_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-6\.1\.0-[0-9]*-amd64\)$/\1/p' | head -n1
+}
+
+rig_candidate() { # PKG -> candidate version
+	apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n1
+}

@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# Run a scenario on the rig: QEMU (TCG) -> Xen -> dom0 -> guests, one after
+# the other, each through named, bounded stages; collect the guests' console
+# logs and TAP on the host.
+#
+#   tools/rig/scenario.sh [options] GUEST...      GUEST = guest/xl/GUEST.cfg
+#   tools/rig/scenario.sh --shell                 interactive dom0 (make run)
+# options:
+#   -n NAME         run name: results in out/rig/runs/NAME/ (default: guests
+#                   joined by '+')
+#   -x GUEST=ARGS   more kernel command line for GUEST (e.g.
+#                   -x peer64=guest.tests=basic); repeatable
+#   -T STAGE=SECS   bound of a stage: xen dom0 created userspace tests
+#                   shutdown
+#   -q              no live console lines, only the progress lines
+# Exit status 0 when every stage of every guest passed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [shutdown]=90)
+declare -A EXTRA=()
+name= shell= quiet=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-n) name=$2; shift 2 ;;
+	-x) EXTRA[${2%%=*}]=${2#*=}; shift 2 ;;
+	-T) k=${2%%=*}; [ -n "${T[$k]:-}" ] || die "unknown stage $k"; T[$k]=${2#*=}; shift 2 ;;
+	-q) quiet=1; shift ;;
+	--shell) shell=1; shift ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+guests=("$@")
+[ -n "$shell" ] || [ ${#guests[@]} -gt 0 ] || die "no guest named (guest/xl/*.cfg): try peer64 pvgrub32"
+[ -n "$name" ] || name=$(IFS=+; echo "${guests[*]:-shell}")
+
+"$RIG_DIR/build.sh"
+KVER=$(sed -n 's/^kernel linux-image-//p' "$RIG_OUT/manifest.txt")
+
+run=$RIG_OUT/runs/$name
+rm -rf "$run"
+mkdir -p "$run/work/xl" "$run/work/disks" "$run/results"
+step RUN "$name -> $run"
+
+# --- the guest payload: the lead's out/guest/root when built, else ours.
+if [ -x "$OUT/guest/root/init" ]; then
+	payload=$OUT/guest/root payload_kind=guest
+else
+	payload=$RIG_PLACEHOLDER payload_kind=placeholder
+fi
+# The series' 32-bit PV kernel, when built: an ELF vmlinux or a bzImage.
+i386k=${RIG_I386_KERNEL:-}
+for k in "$OUT/build/i386-xen/vmlinux" "$OUT/build/i386-xen/arch/x86/boot/bzImage"; do
+	[ -n "$i386k" ] || { [ -f "$k" ] && i386k=$k; }
+done
+
+mkdisk() { # DIR IMG
+	local mb=$(( $(du -sm "$1" | cut -f1) + 32 ))
+	run_logged "mke2fs $2" "$run/mke2fs.log" mke2fs -q -F -t ext4 -d "$1" "$2" "${mb}M"
+}
+meta() { sed -n "s/^# rig-$1: //p" "$2" | head -n1; }
+
+# --- per guest: disk, xl config, plan entry.
+plan=$run/work/plan
+{
+	echo "RIG_GUESTS='${guests[*]:-}'"
+	echo "T_created=${T[created]} T_userspace=${T[userspace]} T_tests=${T[tests]} T_shutdown=${T[shutdown]}"
+} >"$plan"
+host_stages=(xen dom0)
+for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
+	src=$TOP/guest/xl/$g.cfg
+	[ -f "$src" ] || die "no guest config $src"
+	disk=$(meta disk "$src")
+	case $disk in
+	root)
+		mkdisk "$payload" "$run/work/disks/$g.img"
+		step DISK "$g: xvda = ext4 of $payload_kind root ($payload)" ;;
+	placeholder)
+		mkdisk "$RIG_PLACEHOLDER" "$run/work/disks/$g.img"
+		step DISK "$g: xvda = ext4 of the placeholder root" ;;
+	pvgrub)
+		d=$run/pvgrub-root
+		rm -rf "$d"
+		cp -a "$payload" "$d"
+		mkdir -p "$d/boot/grub"
+		if [ -n "$i386k" ]; then
+			cp "$i386k" "$d/boot/vmlinuz"
+			what="series i386 kernel $i386k"
+		else
+			cp "$RIG_PVGRUB_PAYLOAD" "$d/boot/vmlinuz"
+			what="payload pvgrub2 image (no i386 kernel built yet)"
+		fi
+		cat >"$d/boot/grub/grub.cfg" <<CFG
+echo "RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)"
+echo "RIG-PVGRUB-DISK: loading /boot/vmlinuz"
+linux /boot/vmlinuz root=/dev/xvda rw console=hvc0 init=/init ${EXTRA[$g]:-}
+boot
+echo "RIG-PVGRUB-DISK: boot failed"
+halt
+CFG
+		mkdisk "$d" "$run/work/disks/$g.img"
+		rm -rf "$d"
+		step DISK "$g: xvda = ext4 of $payload_kind root + /boot/grub/grub.cfg + /boot/vmlinuz = $what" ;;
+	none|'') ;;
+	*) die "$src: unknown rig-disk '$disk'" ;;
+	esac
+	sed -e "s|@KERNEL@|/boot/vmlinuz-$KVER|g" -e "s|@INITRD@|/boot/initrd.img-$KVER|g" \
+	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
+	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
+	[ -n "$shell" ] && continue
+	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src")
+	{
+		printf 'G_%s_cfg=%q\n' "$g" "/rig/xl/$g.cfg"
+		printf 'G_%s_userspace=%q\n' "$g" "$usr"
+		printf 'G_%s_done=%q\n' "$g" "$done_re"
+		printf 'G_%s_end=%q\n' "$g" "${endm:-self}"
+	} >>"$plan"
+	host_stages+=("guest-created:$g" "guest-userspace:$g")
+	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
+	host_stages+=("guest-shutdown:$g")
+done
+echo "payload $payload_kind $payload" >"$run/info.txt"
+echo "i386-kernel ${i386k:-none}" >>"$run/info.txt"
+
+work_mb=$(( $(du -sm "$run/work" | cut -f1) + 64 ))
+run_logged "mke2fs work" "$run/mke2fs.log" mke2fs -q -F -t ext4 -L rig-work -d "$run/work" "$run/work.img" "${work_mb}M"
+truncate -s 64M "$run/results.img"
+
+mode=scenario
+[ -n "$shell" ] && mode=shell
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$RIG_QEMU_CPU"
+	-m "$RIG_QEMU_MEM" -smp 2 -display none -no-reboot -nic none
+	-kernel "$RIG_XEN" -append "$RIG_XEN_CMDLINE"
+	-initrd "$RIG_VMLINUZ $RIG_DOM0_CMDLINE rig.mode=$mode,$RIG_INITRD"
+	-drive "file=$RIG_DOM0_IMG,if=virtio,format=raw,snapshot=on"
+	-drive "file=$run/work.img,if=virtio,format=raw"
+	-drive "file=$run/results.img,if=virtio,format=raw")
+printf '%q ' "${qemu[@]}" >"$run/qemu-cmdline.txt"
+
+# One QEMU at a time on this machine.
+exec 9>"$RIG_OUT/qemu.lock"
+if ! flock -n 9; then
+	step WAIT "another rig QEMU is running; waiting for it"
+	flock 9
+fi
+
+if [ -n "$shell" ]; then
+	step SHELL "interactive dom0 on this terminal; \`exit\` in dom0 ends it (Xen: ^a^a^a switches input)"
+	exec "${qemu[@]}" -monitor none -chardev stdio,id=con,signal=off -serial chardev:con
+fi
+
+# --- scenario: QEMU in the background, the host watches the serial log.
+total=0
+for s in "${host_stages[@]}"; do
+	k=${s%%:*}; k=${k#guest-}; total=$(( total + T[$k] ))
+done
+total=$(( total + 120 ))
+serial=$run/serial.log
+: >"$serial"
+timeout -k 5 "$total" "${qemu[@]}" -monitor none -serial "file:$serial" >"$run/qemu.log" 2>&1 &
+qpid=$!
+step QEMU "pid $qpid, whole run bounded by ${total}s; serial log $serial"
+
+stages_out=$run/stages.txt
+: >"$stages_out"
+now() { date +%s.%N; }
+dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+t_start=$(now) t_last=$t_start
+idx=0 seen=0 failed= fail_stage= scenario_end=
+live_off=0
+expect() { echo "${host_stages[$idx]:-results}"; }
+bound_of() { # host bound of the stage awaited: its own + slack for dom0's
+	local s=${1%%:*}
+	case $s in
+	xen|dom0) echo "${T[$s]}" ;;
+	results) echo 90 ;;
+	*) s=${s#guest-}; echo $(( T[$s] + 30 )) ;;
+	esac
+}
+record() { # STAGE GUEST STATUS DETAIL
+	local t; t=$(now)
+	printf '%-16s %-12s %-5s %7ss  %s\n' "$1" "$2" "$3" "$(dt "$t_last" "$t")" "$4" >>"$stages_out"
+	step "$3" "$(printf '%-16s %-12s %6ss  %s' "$1" "$2" "$(dt "$t_last" "$t")" "$4")"
+	t_last=$t
+}
+show_live() {
+	[ -n "$quiet" ] && return
+	local sz; sz=$(stat -c %s "$serial")
+	[ "$sz" -gt "$live_off" ] || return 0
+	tail -c +$((live_off + 1)) "$serial" | head -c $((sz - live_off)) | tr -d '\r' |
+		grep -a -E '^RIG: (guest |run ends|destroying|SCENARIO|dom0 userspace)' | sed 's/^/  | /' || true
+	live_off=$sz
+}
+
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 0.5
+	show_live
+	mapfile -t marks < <(tr -d '\r' <"$serial" | grep -a -E 'Serial input to DOM0|^RIG: STAGE |^RIG: SCENARIO ' || true)
+	while [ "$seen" -lt "${#marks[@]}" ]; do
+		line=${marks[$seen]}
+		seen=$((seen + 1))
+		case $line in
+		*"Serial input to DOM0"*)
+			[ "$(expect)" = xen ] && { record xen - ok "Xen up, dom0 started"; idx=$((idx + 1)); } ;;
+		"RIG: STAGE dom0 ok"*)
+			record dom0 - ok "${line#RIG: STAGE dom0 ok }"; idx=$((idx + 1)) ;;
+		"RIG: STAGE "*)
+			read -r _ _ s g r detail <<<"$line"
+			if [ "$r" = ok ]; then
+				record "$s" "$g" ok "$detail"
+				idx=$((idx + 1))
+			else
+				record "$s" "$g" FAIL "$detail"
+				failed=1 fail_stage="$s $g"
+			fi ;;
+		"RIG: SCENARIO "*)
+			scenario_end=${line#RIG: SCENARIO }
+			idx=${#host_stages[@]} t_last=$(now) ;;
+		esac
+	done
+	cur=$(expect)
+	if [ "$(dt "$t_last" "$(now)" | cut -d. -f1)" -ge "$(bound_of "$cur")" ]; then
+		st=${cur%%:*} gg=${cur#*:}
+		[ "$gg" = "$cur" ] && gg=-
+		record "$st" "$gg" FAIL "no progress within the host bound of $(bound_of "$cur")s"
+		failed=1 fail_stage="$st $gg"
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$qpid" 2>/dev/null && qrc=0 || qrc=$?
+show_live
+step QEMU "exited ($qrc) after $(dt "$t_start" "$(now)")s"
+printf '%-16s %-12s %-5s %7ss  %s\n' total - - "$(dt "$t_start" "$(now)")" "qemu exit $qrc" >>"$stages_out"
+
+if [ "$idx" -lt "${#host_stages[@]}" ] && [ -z "$failed" ]; then
+	cur=$(expect)
+	st=${cur%%:*} gg=${cur#*:}
+	[ "$gg" = "$cur" ] && gg=-
+	record "$st" "$gg" FAIL "QEMU ended (exit $qrc) before this stage completed"
+	failed=1 fail_stage="$st $gg"
+fi
+
+# --- results: the tar stream dom0 wrote on the results disk.
+if tar -C "$run/results" -xf "$run/results.img" 2>"$run/results-tar.log"; then
+	:
+else
+	step WARN "no results archive on the results disk (see $run/serial.log)"
+fi
+for g in "${guests[@]}"; do
+	f=$run/results/guest-$g.log
+	[ -f "$f" ] || continue
+	tr -d '\r' <"$f" | sed -n '/^=== GUEST-TAP BEGIN ===$/,/^=== GUEST-TAP END ===$/p' |
+		sed '1d;$d' >"$run/$g.tap"
+	[ -s "$run/$g.tap" ] || rm -f "$run/$g.tap"
+done
+
+if [ -n "$failed" ] || [ "$scenario_end" != OK ]; then
+	case ${fail_stage%% *} in
+	xen|dom0)
+		echo "--- last lines of $serial:"
+		tr -d '\r' <"$serial" | tail -n 40 | sed 's/^/  | /' ;;
+	*)
+		echo "--- log tails printed by dom0 (from $serial):"
+		tr -d '\r' <"$serial" | sed -n '/^RIG: TAIL-BEGIN/,/^RIG: TAIL-END/p' | tail -n 120 | sed 's/^/  | /' ;;
+	esac
+	echo "FAIL ${fail_stage:-scenario (${scenario_end:-no end marker})}" >"$run/status"
+	step FAIL "$name: stage ${fail_stage:-?} (stages: $stages_out)"
+	exit 1
+fi
+echo OK >"$run/status"
+step OK "$name: all stages passed (stages: $stages_out)"

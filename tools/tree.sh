@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# make tree: verify the pinned base tarball, unpack it once and bring the
+# quilt stack in line with `series`, popping and pushing only what changed.
+# It never destroys work: unrefreshed edits or files quilt does not know
+# about make it refuse before it changes anything.
+#
+# Inputs (environment): BASE (tarball), SUMS (SHA256SUMS listing it),
+# TREE (source tree), PATCHES (patch dir), SERIES (series file).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SHARED_BASE=${SHARED_BASE:-$TOP/../shared/base}
+BASE=${BASE:-}
+SUMS=${SUMS:-}
+TREE=${TREE:-$OUT/linux}
+PATCHES=${PATCHES:-$TOP/patches}
+SERIES=${SERIES:-$TOP/series}
+STAMP=.tree-stamp	# touched after every successful sync
+STATE=.series-state	# "patch sha256" of every applied patch
+
+# --- 1. the base tarball and its checksum ------------------------------
+if [ -z "$BASE" ]; then
+	[ -f "$SHARED_BASE/SHA256SUMS" ] ||
+		die "no base tarball: $SHARED_BASE/SHA256SUMS is missing (give BASE=path/to/linux-source-6.12*.tar.xz)"
+	name=$(awk 'NR==1 {print $2}' "$SHARED_BASE/SHA256SUMS")
+	BASE=$SHARED_BASE/$name
+fi
+[ -f "$BASE" ] || die "base tarball not found: $BASE"
+if [ -z "$SUMS" ]; then
+	SUMS=$(dirname "$BASE")/SHA256SUMS
+	grep -q " \*\?$(basename "$BASE")\$" "$SUMS" 2>/dev/null || SUMS=$TOP/tools/base.sha256
+fi
+[ -f "$SUMS" ] || die "checksum file not found: $SUMS"
+want=$(awk -v f="$(basename "$BASE")" '{n=$2; sub(/^\*/, "", n)} n == f {print $1}' "$SUMS")
+[ -n "$want" ] || die "$SUMS has no checksum for $(basename "$BASE")"
+have=$(sha256sum "$BASE" | cut -d' ' -f1)
+[ "$have" = "$want" ] ||
+	die "checksum mismatch for $BASE: sha256 $have, $SUMS says $want"
+
+# --- 2. unpack once ---------------------------------------------------------
+if [ ! -d "$TREE" ]; then
+	step TREE "unpacking $(basename "$BASE")"
+	tmp=$TREE.unpack.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	trap 'rm -rf "$tmp"' EXIT
+	tar -xf "$BASE" -C "$tmp" --strip-components=1 ||
+		die "cannot unpack $BASE"
+	echo "$have" >"$tmp/.base-sha256"
+	ln -s "$PATCHES" "$tmp/patches"
+	ln -s "$SERIES" "$tmp/series"
+	touch "$tmp/$STAMP"
+	: >"$tmp/$STATE"
+	mv "$tmp" "$TREE"
+	trap - EXIT
+elif [ "$(cat "$TREE/.base-sha256" 2>/dev/null)" != "$have" ]; then
+	die "$TREE was unpacked from another base; move it away to use $BASE"
+fi
+[ -f "$SERIES" ] || die "series file not found: $SERIES"
+
+cd "$TREE"
+export QUILT_PATCHES=patches QUILT_SERIES=series QUILT_PC=.pc
+unset QUILTRC
+q() { quilt --quiltrc /dev/null "$@"; }
+
+# --- 3. what is wanted, what is applied ---------------------------------------
+mapfile -t want_list < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$SERIES" | sed '/^$/d')
+for p in "${want_list[@]}"; do
+	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
+done
+mapfile -t applied < <(q applied 2>/dev/null | sed 's|^patches/||')
+declare -A applied_sum=()
+while read -r p s; do applied_sum[$p]=$s; done <"$STATE"
+
+# First position where the applied stack and the series part ways: a
+# different name, or a patch file that changed since it was pushed.
+k=0
+while [ $k -lt ${#applied[@]} ] && [ $k -lt ${#want_list[@]} ]; do
+	p=${applied[$k]}
+	[ "$p" = "${want_list[$k]}" ] || break
+	[ "${applied_sum[$p]:-}" = "$(sha256sum <"$PATCHES/$p" | cut -d' ' -f1)" ] || break
+	k=$((k + 1))
+done
+need_pop=$(( ${#applied[@]} - k ))
+need_push=$(( ${#want_list[@]} - k ))
+
+# --- 4. refuse to touch a tree with work in it ----------------------------
+# Files modified since the last sync are either edits quilt knows about
+# (a patch's file, checked for unrefreshed changes) or files quilt does not
+# know about at all.
+declare -A owner=()
+for p in "${applied[@]}"; do
+	while read -r f; do owner[$f]=$p; done < <(q files "$p" 2>/dev/null)
+done
+unrefreshed=()
+unknown=()
+while read -r f; do
+	f=${f#./}
+	if [ -n "${owner[$f]:-}" ]; then
+		if [ -n "$(q diff -z -P "${owner[$f]}" "$f" 2>/dev/null)" ]; then
+			unrefreshed+=("$f (${owner[$f]})")
+		fi
+	else
+		unknown+=("$f")
+	fi
+done < <(find . \( -path ./.pc -o -name "$STAMP" -o -name "$STATE" \) -prune -o \
+	\( -type f -o -type l \) -newer "$STAMP" -print)
+
+if [ $need_pop -eq 0 ] && [ $need_push -eq 0 ]; then
+	[ ${#unrefreshed[@]} -eq 0 ] ||
+		step TREE "note: unrefreshed edits: ${unrefreshed[*]}"
+	[ ${#unknown[@]} -eq 0 ] ||
+		step TREE "note: files changed outside quilt: ${unknown[*]}"
+	step TREE "up to date (${#applied[@]} patches applied)"
+	exit 0
+fi
+if [ ${#unrefreshed[@]} -gt 0 ] || [ ${#unknown[@]} -gt 0 ]; then
+	msg="refusing to change $TREE:"
+	[ ${#unrefreshed[@]} -eq 0 ] || msg="$msg unrefreshed edits in ${unrefreshed[*]} (quilt refresh them);"
+	[ ${#unknown[@]} -eq 0 ] || msg="$msg files changed outside quilt: ${unknown[*]} (quilt add/refresh them, or revert);"
+	die "${msg%;}"
+fi
+
+# --- 5. pop and push only what is needed --------------------------------------
+# The check above found no work to lose, so pop restores the backups quilt
+# keeps (-f): a patch file that changed in the repository since it was
+# pushed no longer reverse-applies, and must not stop the update.
+if [ $need_pop -gt 0 ]; then
+	step TREE "popping $need_pop patch(es)"
+	log=$LOGDIR/quilt-pop.log
+	q pop -f -q "$need_pop" >"$log" 2>&1 || { tail -n 5 "$log" >&2; die "quilt pop failed; see $log"; }
+fi
+head -n "$k" "$STATE" >"$STATE.new" && mv "$STATE.new" "$STATE"
+for ((i = k; i < ${#want_list[@]}; i++)); do
+	p=${want_list[$i]}
+	log=$LOGDIR/quilt-push.log
+	if ! q push -q "$p" >"$log" 2>&1 || [ "$(q top 2>/dev/null | sed 's|^patches/||')" != "$p" ]; then
+		touch "$STAMP"
+		die "patch $p does not apply (patches/$p; quilt says why in ${log#"$TOP"/})"
+	fi
+	echo "$p $(sha256sum <"$PATCHES/$p" | cut -d' ' -f1)" >>"$STATE"
+done
+touch "$STAMP"
+step TREE "applied ${#want_list[@]} patches ($need_pop popped, $need_push pushed)"
