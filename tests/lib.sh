@@ -17,3 +17,28 @@ diag() { sed 's/^/# /'; }
 done_testing() { echo "1..$_n"; [ $_failed -eq 0 ]; }
 # bail: the test cannot run at all; that is a failure, never a pass.
 bail() { ok 1 "$1"; done_testing; exit 1; }
+
+# guest_results TAPFILE PREFIX: re-emit a guest's TAP results as our own
+# test points, the guest's comment lines as diagnostics.  A guest TAP that
+# is missing, empty, or whose plan does not match its results, fails.
+guest_results() {
+	local tap=$1 prefix=$2 plan n=0 line
+	if [ ! -s "$tap" ]; then
+		ok 1 "$prefix: the guest printed no TAP"
+		return
+	fi
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
+	while IFS= read -r line; do
+		case "$line" in
+		"ok "*|"not ok "*)
+			n=$((n + 1))
+			_n=$((_n + 1))
+			line=$(echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $_n - $prefix: /")
+			echo "$line"
+			case "$line" in "not ok"*) _failed=$((_failed + 1)) ;; esac ;;
+		"# "*) echo "$line" ;;
+		esac
+	done <"$tap"
+	[ -n "$plan" ] && [ "$plan" -eq "$n" ] && [ "$n" -gt 0 ]
+	ok $? "$prefix: the guest ran all ${plan:-?} of its tests"
+}

@@ -12,7 +12,7 @@ set -euo pipefail
 name=${1:?usage: kconfig.sh NAME BUILDDIR}
 B=${2:?usage: kconfig.sh NAME BUILDDIR}
 TREE=${TREE:-$OUT/linux}
-CFGDIR=$TOP/configs
+CFGDIR=${CFGDIR:-$TOP/configs}
 
 [ -f "$CFGDIR/$name.config" ] ||
 	die "no such config: $name (have: $(cd "$CFGDIR" && ls ./*.config | sed 's|^\./||; s/\.config$//' | grep -v '^common$' | tr '\n' ' '))"

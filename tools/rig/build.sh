@@ -10,7 +10,7 @@ force=
 [ "${1:-}" = -f ] && force=1
 [ "$(id -u)" = 0 ] || die "the rig build needs root (mmdebstrap, loop-free mke2fs -d as root keeps owners)"
 
-for t in mmdebstrap qemu-system-x86_64 mke2fs grub-mkstandalone dpkg-deb apt-get gzip; do
+for t in mmdebstrap qemu-system-x86_64 mke2fs cpio grub-mkstandalone dpkg-deb apt-get gzip; do
 	command -v "$t" >/dev/null || die "missing $t: run tools/deps.sh (tools/rig/packages.txt)"
 done
 
@@ -54,7 +54,7 @@ trap 'rm -f "$manifest_tmp"' EXIT
 		echo "pkg $p $v"
 	done
 } >"$manifest_tmp"
-sum=$( { cat "$manifest_tmp"; cat "$RIG_DIR"/build.sh "$RIG_DIR"/lib.sh "$RIG_DIR"/dom0/*; } | sha256sum | cut -d' ' -f1)
+sum=$( { cat "$manifest_tmp"; cat "$RIG_DIR"/build.sh "$RIG_DIR"/lib.sh "$RIG_DIR"/initrd-init "$RIG_DIR"/placeholder-init "$RIG_DIR"/dom0/*; } | sha256sum | cut -d' ' -f1)
 
 outputs_ok=1
 for f in "$RIG_XEN" "$RIG_VMLINUZ" "$RIG_INITRD" "$RIG_DOM0_IMG" "$RIG_PVGRUB" "$RIG_PVGRUB_PAYLOAD" "$RIG_PLACEHOLDER/init"; do
@@ -126,16 +126,31 @@ mmargs=(--variant=essential --include="$DOM0_PKGS"
 	--dpkgopt='path-exclude=/usr/share/locale/*' bookworm)
 rootsum=$( { grep -v '^pkg \(grub-xen-bin\|busybox-static\)' "$manifest_tmp"; echo "${mmargs[*]}"; } | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$RIG_OUT/dom0-root.stamp" 2>/dev/null)" = "$rootsum" ] && [ -d "$root/usr/lib/xen-4.17" ]; then
-	step MMDEBSTRAP "dom0 root up to date (kernel $KVER)"
+	step DOM0ROOT "dom0 root up to date (kernel $KVER)"
 else
 	rm -rf "$root" "$RIG_OUT/dom0-root.stamp"
-	step MMDEBSTRAP "dom0 root, kernel $KVER (log: $RIG_LOGS/mmdebstrap.log)"
+	step DOM0ROOT "dom0 root, kernel $KVER (log: $RIG_LOGS/mmdebstrap.log)"
 	run_logged mmdebstrap "$RIG_LOGS/mmdebstrap.log" mmdebstrap "${mmargs[@]}" "$root" "$srcs"
 	echo "$rootsum" >"$RIG_OUT/dom0-root.stamp"
 fi
 cp "$root/boot/vmlinuz-$KVER" "$RIG_VMLINUZ"
-cp "$root/boot/initrd.img-$KVER" "$RIG_INITRD"
+cp "$root/boot/initrd.img-$KVER" "$RIG_OUT/host/initrd-debian.img"
 [ -f "$root/usr/lib/xen-4.17/boot/xen-shim" ] || die "dom0 root has no xen-shim"
+
+# --- the rig's initramfs: static i386 busybox + the root-disk modules.
+step INITRD "rig initramfs (virtio, xen-blkfront, ext4 modules of $KVER)"
+ird=$RIG_OUT/x/initrd
+mkdir -p "$ird"/{bin,dev,proc,sys,newroot,lib/modules}
+cp "$RIG_OUT"/x/bin/busybox "$ird/bin/busybox"
+: >"$ird/modules"
+for m in virtio_pci virtio_blk ext4 xen-blkfront; do
+	chroot "$root" modprobe --show-depends -S "$KVER" "$m" | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' | while read -r ko; do
+	cp "$root$ko" "$ird/lib/modules/"
+	basename "$ko" >>"$ird/modules"
+done
+install -m 0755 "$RIG_DIR/initrd-init" "$ird/init"
+(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) >"$RIG_INITRD"
 chroot "$root" dpkg-query -W -f='dom0 ${Package} ${Version}\n' >"$RIG_OUT/dom0-packages.txt"
 
 step DOM0 "rig files into the dom0 root"
@@ -145,6 +160,7 @@ install -m 0644 "$RIG_DIR/dom0/profile" "$root/etc/profile.d/rig.sh"
 echo rig-dom0 >"$root/etc/hostname"
 mkdir -p "$root/rig" "$root/var/log/xen/console" "$root/var/lib/xen" "$root/var/run/xen"
 install -m 0644 "$RIG_PVGRUB" "$root/usr/lib/xen-4.17/boot/pvgrub32.elf"
+install -m 0644 "$RIG_INITRD" "$root/boot/rig-initrd.img"
 
 size_mb=$(( $(du -sm "$root" | cut -f1) + 512 ))
 step MKE2FS "dom0.img (${size_mb} MB, log: $RIG_LOGS/mke2fs-dom0.log)"

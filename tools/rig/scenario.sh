@@ -106,7 +106,7 @@ CFG
 	none|'') ;;
 	*) die "$src: unknown rig-disk '$disk'" ;;
 	esac
-	sed -e "s|@KERNEL@|/boot/vmlinuz-$KVER|g" -e "s|@INITRD@|/boot/initrd.img-$KVER|g" \
+	sed -e "s|@KERNEL@|/boot/vmlinuz-$KVER|g" -e "s|@INITRD@|/boot/rig-initrd.img|g" \
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue

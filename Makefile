@@ -1,0 +1,57 @@
+# i386 paravirt_ops + Xen PV patch series: build, boot and test.
+# `make` sets everything up and runs the main job; `make test` runs the
+# test suite.  See README.md.
+
+TOP := $(CURDIR)
+OUT ?= $(TOP)/out
+CONFIG ?= i386-native
+export TOP OUT
+
+# Configurations `make test` builds and boots; the topic fragments below
+# (tools/*/*.mk) add their own prerequisites to TEST_PREREQS.
+TEST_CONFIGS := i386-native
+TEST_PREREQS :=
+
+.PHONY: all deps tree kernel kernels guest boot test clean help
+all: deps tree
+	@$(MAKE) --no-print-directory kernel guest
+	@tools/boot-native.sh $(CONFIG) && tools/summary.sh $(OUT)/logs/boot-$(CONFIG).tap
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## deps      install the Debian packages the project needs (as root)
+deps:
+	@tools/deps.sh
+
+## tree      verify the base tarball (BASE=...), unpack it, apply series
+tree:
+	@tools/tree.sh
+
+## kernel    build CONFIG=<configs/NAME.config> (default i386-native)
+kernel:
+	@tools/build-kernel.sh $(CONFIG)
+
+## kernels   build every configuration the tests use
+kernels:
+	@for c in $(TEST_CONFIGS); do tools/build-kernel.sh $$c || exit 1; done
+
+## guest     build the guest userspace (out/guest)
+guest: $(OUT)/guest/initramfs.cpio.gz
+$(OUT)/guest/initramfs.cpio.gz: tools/guest.sh guest/init $(wildcard guest/*.c guest/tests/*)
+	@tools/guest.sh
+
+## boot      boot CONFIG natively under qemu-system-i386 and show its tests
+boot: guest
+	@tools/boot-native.sh $(CONFIG) && tools/summary.sh $(OUT)/logs/boot-$(CONFIG).tap
+
+-include $(sort $(wildcard tools/*/*.mk))
+
+## test      run the whole test suite under prove
+test: deps tree
+	@$(MAKE) --no-print-directory kernels guest $(TEST_PREREQS)
+	@tools/run-tests.sh
+
+## clean     remove builds and logs (keeps the source tree and ccache)
+clean:
+	rm -rf $(OUT)/build $(OUT)/logs $(OUT)/guest
