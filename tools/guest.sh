@@ -25,7 +25,7 @@ fi
 
 step GUEST "assembling out/guest/root"
 rm -rf "$R.new"
-mkdir -p "$R.new"/{bin,sbin,dev,proc,sys,tmp,run,mnt,tests/bin}
+mkdir -p "$R.new"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,mnt,tests/bin}
 dpkg-deb -x "$deb" "$G/bb"
 cp "$G/bb/bin/busybox" "$R.new/bin/busybox"
 rm -rf "$G/bb"

@@ -96,7 +96,7 @@ echo "RIG-PVGRUB: no grub.cfg on (xen/xvda)"
 halt
 CFG
 cat >"$RIG_OUT/x/payload.cfg" <<'CFG'
-echo "RIG-PAYLOAD: 32-bit PV payload kernel started (a second pvgrub2 image loaded from xvda)"
+echo "RIG-PAYLOAD: 32-bit PV payload kernel started (pvgrub2 #2, from xvda)"
 halt
 CFG
 : >"$RIG_LOGS/pvgrub.log"
@@ -157,6 +157,7 @@ step DOM0 "rig files into the dom0 root"
 install -m 0755 "$RIG_DIR/dom0/rig-init" "$root/sbin/rig-init"
 install -m 0755 "$RIG_DIR/dom0/rig-scenario" "$root/usr/local/sbin/rig-scenario"
 install -m 0644 "$RIG_DIR/dom0/profile" "$root/etc/profile.d/rig.sh"
+install -m 0755 "$RIG_DIR/dom0/rig-block" "$RIG_DIR/dom0/rig-vif" "$root/etc/xen/scripts/"
 echo rig-dom0 >"$root/etc/hostname"
 mkdir -p "$root/rig" "$root/var/log/xen/console" "$root/var/lib/xen" "$root/var/run/xen"
 install -m 0644 "$RIG_PVGRUB" "$root/usr/lib/xen-4.17/boot/pvgrub32.elf"

@@ -111,11 +111,12 @@ CFG
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
 	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src")
+	key=${g//[^A-Za-z0-9_]/_}
 	{
-		printf 'G_%s_cfg=%q\n' "$g" "/rig/xl/$g.cfg"
-		printf 'G_%s_userspace=%q\n' "$g" "$usr"
-		printf 'G_%s_done=%q\n' "$g" "$done_re"
-		printf 'G_%s_end=%q\n' "$g" "${endm:-self}"
+		printf 'G_%s_cfg=%q\n' "$key" "/rig/xl/$g.cfg"
+		printf 'G_%s_userspace=%q\n' "$key" "$usr"
+		printf 'G_%s_done=%q\n' "$key" "$done_re"
+		printf 'G_%s_end=%q\n' "$key" "${endm:-self}"
 	} >>"$plan"
 	host_stages+=("guest-created:$g" "guest-userspace:$g")
 	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
@@ -196,7 +197,6 @@ show_live() {
 
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 0.5
-	show_live
 	mapfile -t marks < <(tr -d '\r' <"$serial" | grep -a -E 'Serial input to DOM0|^RIG: STAGE |^RIG: SCENARIO ' || true)
 	while [ "$seen" -lt "${#marks[@]}" ]; do
 		line=${marks[$seen]}
@@ -220,6 +220,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 			idx=${#host_stages[@]} t_last=$(now) ;;
 		esac
 	done
+	show_live
 	cur=$(expect)
 	if [ "$(dt "$t_last" "$(now)" | cut -d. -f1)" -ge "$(bound_of "$cur")" ]; then
 		st=${cur%%:*} gg=${cur#*:}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The 32-bit PV guest through the PV shim (type="pvh", pvshim=1): pvgrub2
+# (i386-xen) starts, reads grub.cfg from its own disk (xen/xvda), loads and
+# boots the 32-bit PV kernel it names from that disk, and the shim's log
+# shows it ran a 32-bit PAE PV guest.
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
+name=t-pvgrub32
+run=$OUT/rig/runs/$name
+log=$OUT/rig/$name.out
+mkdir -p "$OUT/rig"
+"$TOP/tools/rig/scenario.sh" -q -n "$name" pvgrub32 >"$log" 2>&1
+rc=$?
+diag <"$log"
+ok $rc "scenario pvgrub32: every stage passed"
+con=$run/results/guest-pvgrub32.log
+has() { tr -d '\r' <"$con" 2>/dev/null | grep -q -- "$1"; }
+has 'RIG-PVGRUB: pvgrub32 started'
+ok $? "pvgrub2 (32-bit PV) runs under the shim and prints its marker"
+has 'RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)'
+ok $? "pvgrub reads grub.cfg from the guest's own disk (xen/xvda)"
+kern=$(sed -n 's/^i386-kernel //p' "$run/info.txt" 2>/dev/null)
+if [ "${kern:-none}" = none ]; then
+	has 'RIG-PAYLOAD: 32-bit PV payload kernel started'
+	ok $? "the 32-bit PV kernel loaded from xvda (/boot/vmlinuz: a second pvgrub2 image) runs"
+else
+	has '=== GUEST-TAP BEGIN ==='
+	ok $? "the series' i386 kernel ($kern) loaded from xvda reaches userspace"
+	guest_results "$run/pvgrub32.tap" i386-pv
+fi
+has 'Dom0 kernel: 32-bit, PAE'
+ok $? "the shim's log: it runs a 32-bit PAE PV guest (\"Dom0 kernel: 32-bit, PAE\")"
+tr -d '\r' <"$con" 2>/dev/null | grep -E 'Xen kernel:|Dom0 kernel:' | diag
+grep -Eq '^guest-shutdown +pvgrub32 +ok .*reason=poweroff' "$run/stages.txt" 2>/dev/null
+ok $? "the 32-bit guest powers off cleanly"
+[ -f "$run/stages.txt" ] && diag <"$run/stages.txt"
+done_testing
