@@ -34,7 +34,7 @@ int main(void)
 	fn = (void (*)(void))p;
 	if (sigsetjmp(env, 1) == 0) {
 		fn();
-		printf("[FAIL] executing a PROT_READ|PROT_WRITE page worked: no NX, so no PAE paging\n");
+		printf("[FAIL] executing a PROT_READ|PROT_WRITE page worked: NX is not enforced\n");
 		return 1;
 	}
 	printf("[OK] executing a non-executable page faults (NX, so PAE paging)\n");

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The series is well formed: every listed patch exists and every patch
+# file is listed, each has a subject "area: summary" and a changelog, none
+# carries a Signed-off-by (added at export), and each passes
+# scripts/checkpatch.pl --no-signoff.
+. "$(dirname "$0")/lib.sh"
+cp=$OUT/linux/scripts/checkpatch.pl
+[ -f "$cp" ] || bail "no $cp: run make tree first"
+mapfile -t listed < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$TOP/series" | sed '/^$/d')
+missing=0
+for p in "${listed[@]}"; do
+	[ -f "$TOP/patches/$p" ] || { echo "# series lists $p, which does not exist"; missing=1; }
+done
+ok $missing "every patch in series exists"
+unlisted=$(cd "$TOP/patches" && find . -name '*.patch' | sed 's|^\./||' | sort |
+	comm -23 - <(printf '%s\n' "${listed[@]}" | sort))
+[ -z "$unlisted" ] || echo "$unlisted" | sed 's/^/# not in series: /'
+[ -z "$unlisted" ]; ok $? "every patch file is in series"
+for p in "${listed[@]}"; do
+	f=$TOP/patches/$p
+	[ -f "$f" ] || continue
+	subj=$(sed -n 's/^Subject: *//p' "$f" | head -n 1)
+	body=$(sed -n '/^Subject:/,/^---$/p' "$f" | sed '1d;$d' | grep -c '[a-z]')
+	echo "$subj" | grep -qE '^[a-z0-9_./-]+(/[a-z0-9_.-]+)*: [^ ].*' && [ "$body" -ge 2 ]
+	ok $? "$p: subject 'area: summary' ($subj) and a changelog"
+	! grep -qi '^Signed-off-by:' "$f"
+	ok $? "$p: no Signed-off-by"
+	out=$(cd "$OUT/linux" && perl "$cp" --no-tree --no-signoff -q --terse "$f" 2>&1 | grep -v "^total: 0 errors, 0 warnings")
+	[ -z "$out" ] || echo "$out" | diag
+	[ -z "$out" ]
+	ok $? "$p: checkpatch.pl clean"
+done
+done_testing
