@@ -5,7 +5,7 @@
 TOP := $(CURDIR)
 OUT ?= $(TOP)/out
 CONFIG ?= i386-native
-export TOP OUT
+export TOP OUT TEST_CONFIGS
 
 # Configurations `make test` builds and boots; the topic fragments below
 # (tools/*/*.mk) add their own prerequisites to TEST_PREREQS.
