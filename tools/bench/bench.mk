@@ -1,0 +1,12 @@
+# make bench: instruction counts of guest/bench.c on two native kernels
+# (PARAVIRT=n against PARAVIRT_XXL) in one run; see
+# Documentation/benchmarks.md.  Included by the top Makefile.
+BENCH_BASE ?= i386-nopv
+BENCH_TEST ?= i386-pvxxl
+.PHONY: bench
+## bench     benchmark BENCH_BASE against BENCH_TEST (icount), write the table
+bench: deps tree
+	@tools/build-kernel.sh $(BENCH_BASE)
+	@tools/build-kernel.sh $(BENCH_TEST)
+	@$(MAKE) --no-print-directory guest
+	@tools/bench/bench.sh $(BENCH_BASE) $(BENCH_TEST)
