@@ -25,4 +25,26 @@ for name in ${TEST_CONFIGS:-i386-native}; do
 	! grep -qE 'WARNING:|BUG:|Oops|Call Trace' "$OUT/logs/boot-$name.log"
 	ok $? "$name: the kernel log has no WARNING, BUG or Oops"
 done
+
+# The kernel's x86 selftests must pass and fail alike on every kernel:
+# the pass set of each configuration against the first one booted (the
+# PARAVIRT=n kernel when TEST_CONFIGS lists it first).
+selftests() { grep -E '^(not )?ok [0-9]+ - 60-x86-' "$1" | sed -E 's/^(not ok|ok) [0-9]+ - ([^ ]*).*/\2 \1/' | sort; }
+ref=
+for name in ${TEST_CONFIGS:-i386-native}; do
+	tap=$OUT/logs/boot-$name.tap
+	[ -s "$tap" ] || continue
+	if [ -z "$ref" ]; then
+		ref=$name
+		selftests "$tap" >"$OUT/logs/selftests-$ref.txt"
+		echo "# x86 selftests on $ref: $(grep -c ' ok$' "$OUT/logs/selftests-$ref.txt") pass," \
+			"$(grep -c ' not ok$' "$OUT/logs/selftests-$ref.txt") fail"
+		continue
+	fi
+	selftests "$tap" >"$OUT/logs/selftests-$name.txt"
+	d=$(diff "$OUT/logs/selftests-$ref.txt" "$OUT/logs/selftests-$name.txt")
+	[ -z "$d" ] || echo "$d" | diag
+	[ -z "$d" ] && [ -s "$OUT/logs/selftests-$name.txt" ]
+	ok $? "$name: the x86 selftests have the same pass set as $ref"
+done
 done_testing

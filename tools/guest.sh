@@ -38,6 +38,22 @@ for c in "$TOP"/guest/*.c; do
 	"$CC32" -static -O2 -Wall -Werror -o "$R.new/tests/bin/$n" "$c" >"$LOGDIR/guest-cc-$n.log" 2>&1 ||
 		{ cat "$LOGDIR/guest-cc-$n.log" >&2; die "compiling guest/$n.c failed"; }
 done
+# The kernel's own x86 selftests, from the patched tree, as 32-bit.
+S=${TREE:-$OUT/linux}/tools/testing/selftests/x86
+if [ -d "$S" ]; then
+	mkdir -p "$R.new/tests/bin/x86"
+	while read -r t extra; do
+		"$CC32" -static -O2 -std=gnu99 -pthread -Wall -no-pie -DCAN_BUILD_32 \
+			-o "$R.new/tests/bin/x86/${t}_32" "$S/$t.c" ${extra:+"$S/$extra"} \
+			-lrt -ldl -lm >"$LOGDIR/guest-cc-$t.log" 2>&1 ||
+			{ cat "$LOGDIR/guest-cc-$t.log" >&2; die "compiling selftest $t failed"; }
+		printf '#!/bin/sh\n# tools/testing/selftests/x86/%s.c, 32-bit\nexec /tests/bin/x86/%s_32\n' \
+			"$t" "$t" >"$R.new/tests/60-x86-$t"
+		chmod 755 "$R.new/tests/60-x86-$t"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/x86-selftests.list")
+else
+	step GUEST "no kernel tree: x86 selftests left out (make tree)"
+fi
 echo "guest tree of $(date -u +%Y-%m-%d) from $(basename "$deb")" >"$R.new/guest-disk-marker"
 rm -rf "$R"
 mv "$R.new" "$R"
