@@ -15,6 +15,7 @@
 #   -q              no live console lines, only the progress lines
 # Exit status 0 when every stage of every guest passed.
 set -euo pipefail
+{ # the whole script is read before it runs: editing it mid-run is safe
 . "$(dirname "$0")/lib.sh"
 
 declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [shutdown]=90)
@@ -106,7 +107,7 @@ CFG
 	none|'') ;;
 	*) die "$src: unknown rig-disk '$disk'" ;;
 	esac
-	sed -e "s|@KERNEL@|/boot/vmlinuz-$KVER|g" -e "s|@INITRD@|/boot/rig-initrd.img|g" \
+	sed -e "s|@KERNEL@|/boot/rig-vmlinux|g" -e "s|@INITRD@|/boot/rig-initrd.img|g" \
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
@@ -273,3 +274,5 @@ if [ -n "$failed" ] || [ "$scenario_end" != OK ]; then
 fi
 echo OK >"$run/status"
 step OK "$name: all stages passed (stages: $stages_out)"
+exit
+}
