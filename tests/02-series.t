@@ -2,7 +2,10 @@
 # The series is well formed: every listed patch exists and every patch
 # file is listed, each has a subject "area: summary" and a changelog, none
 # carries a Signed-off-by (added at export), and each passes
-# scripts/checkpatch.pl --no-signoff.
+# scripts/checkpatch.pl --no-signoff.  FILE_PATH_CHANGES ("does
+# MAINTAINERS need updating?") is ignored: checkpatch cannot see that a new
+# file is already covered by a MAINTAINERS pattern, and each patch that
+# adds a file says which entry covers it in its changelog.
 . "$(dirname "$0")/lib.sh"
 cp=$OUT/linux/scripts/checkpatch.pl
 [ -f "$cp" ] || bail "no $cp: run make tree first"
@@ -25,7 +28,7 @@ for p in "${listed[@]}"; do
 	ok $? "$p: subject 'area: summary' ($subj) and a changelog"
 	! grep -qi '^Signed-off-by:' "$f"
 	ok $? "$p: no Signed-off-by"
-	out=$(cd "$OUT/linux" && perl "$cp" --no-tree --no-signoff -q --terse "$f" 2>&1 | grep -v "^total: 0 errors, 0 warnings")
+	out=$(cd "$OUT/linux" && perl "$cp" --no-tree --no-signoff --ignore FILE_PATH_CHANGES -q --terse "$f" 2>&1 | grep -v "^total: 0 errors, 0 warnings")
 	[ -z "$out" ] || echo "$out" | diag
 	[ -z "$out" ]
 	ok $? "$p: checkpatch.pl clean"
