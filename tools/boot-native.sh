@@ -23,6 +23,12 @@ tap=$LOGDIR/boot-$name.tap
 
 [ -f "$KERNEL" ] || die "no kernel $KERNEL (make kernel CONFIG=$name)"
 [ -f "$G/initramfs.cpio.gz" ] || die "no guest initramfs (make guest)"
+# One boot of a kernel at a time: its log, TAP and disk copy are per
+# kernel (make bench and make test may run side by side).
+exec 9>"$LOGDIR/boot-$name.lock"
+if ! flock -w "$TIMEOUT" 9; then
+	die "boot $name: another boot of $name held the lock for ${TIMEOUT}s"
+fi
 # The disk is a copy: the guest may write to it.
 cp "$G/disk.img" "$OUT/boot-$name-disk.img"
 
