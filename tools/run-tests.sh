@@ -15,5 +15,6 @@ pass=$(grep -cE '^ok [0-9]+' "$log")
 fail=$(grep -cE '^not ok [0-9]+' "$log")
 skip=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
 [ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1	# a test that died counts
+[ -z "${RUN_START:-}" ] || echo "# whole run (setup, builds, tests): $(( $(date +%s) - RUN_START )) s"
 echo "$((pass - skip)) passed, $fail failed, $skip skipped"
 [ "$rc" -eq 0 ] && [ "$fail" -eq 0 ]
