@@ -7,6 +7,11 @@
  * instructions per operation (including the instructions of everything
  * else that ran meanwhile, such as timer interrupts).
  *
+ * Each timed loop is bracketed by two marker instructions, xchg %bx,%bx
+ * before and xchg %cx,%cx after (register no-ops, outside the timed
+ * interval), which tools/bench/pcprof.c uses to count the instructions
+ * of one op per kernel address.
+ *
  * Usage: bench REPEATS     prints "bench OP REPEAT COST" lines
  *        bench --exit      exits at once (the fork+exec child)
  */
@@ -22,6 +27,17 @@
 #include <unistd.h>
 
 static const char *self;
+
+/* Markers for tools/bench/pcprof.c: start and end of a measured loop. */
+static inline void mark_start(void)
+{
+	asm volatile("xchg %%bx, %%bx" ::: "memory");
+}
+
+static inline void mark_stop(void)
+{
+	asm volatile("xchg %%cx, %%cx" ::: "memory");
+}
 
 static unsigned long long now(void)
 {
@@ -166,9 +182,11 @@ int main(int argc, char **argv)
 			unsigned long long t0, t1;
 
 			ops[i].fn(ops[i].n / 10);	/* warm up */
+			mark_start();
 			t0 = now();
 			ops[i].fn(ops[i].n);
 			t1 = now();
+			mark_stop();
 			printf("bench %s %d %.1f\n", ops[i].name, r,
 			       (double)(t1 - t0) / ops[i].n);
 		}
