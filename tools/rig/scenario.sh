@@ -107,7 +107,15 @@ CFG
 	none|'') ;;
 	*) die "$src: unknown rig-disk '$disk'" ;;
 	esac
+	if grep -q '@I386KERNEL@' "$src"; then
+		[ -n "$i386k" ] ||
+			die "$g needs the series' i386 kernel: build it (make kernel CONFIG=i386-xen) or set RIG_I386_KERNEL"
+		mkdir -p "$run/work/kernels"
+		cp "$i386k" "$run/work/kernels/i386-vmlinux"
+		step KERNEL "$g: kernel = $i386k"
+	fi
 	sed -e "s|@KERNEL@|/boot/rig-vmlinux|g" -e "s|@INITRD@|/boot/rig-initrd.img|g" \
+	    -e "s|@I386KERNEL@|/rig/kernels/i386-vmlinux|g" \
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
