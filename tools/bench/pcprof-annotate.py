@@ -2,12 +2,13 @@
 """pcprof-annotate.py DIR KERNEL OP FUNCTION...: the disassembly of each
 FUNCTION of out/build/KERNEL/vmlinux with the executions per operation
 of each instruction in the pcprof window of OP (DIR/KERNEL/win.N, N the
-op's index in guest/bench.c).
+op's index in guest/bench.c, in the last repeat).
 
 vmlinux holds the code before boot-time patching: a pv call site
 (call *pv_ops+off) shows as the indirect call, and the instructions that
 ran in its place (inline native code, NOPs) are listed after it with
 their own addresses, marked "patched"."""
+import glob
 import os
 import re
 import subprocess
@@ -20,6 +21,8 @@ out = os.environ.get("OUT", os.path.join(top, "out"))
 ops = re.findall(r'\{ "([^"]+)", op_\w+, (\d+) \}', open(os.path.join(top, "guest/bench.c")).read())
 idx = [o for o, _ in ops].index(op)
 n = int(ops[idx][1])
+nwin = len(glob.glob(f"{d}/{k}/win.*"))
+idx += (nwin // len(ops) - 1) * len(ops)
 cnt = {}
 for line in open(f"{d}/{k}/win.{idx}"):
     a, c = line.split()

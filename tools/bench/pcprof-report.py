@@ -2,9 +2,10 @@
 """pcprof-report.py DIR BASE TEST BENCH_C: per op, the instructions per
 operation of the kernels BASE and TEST, kernel and user, and the kernel
 functions whose counts differ most, from the pcprof windows in
-DIR/<kernel>/win.N (one per op, in guest/bench.c order) and
-DIR/<kernel>/System.map.  Also writes DIR/<kernel>/<op>.tsv: function,
-instructions per operation."""
+DIR/<kernel>/win.N (one per op and repeat, in guest/bench.c order; the
+last repeat is used) and DIR/<kernel>/System.map.  Also writes
+DIR/<kernel>/<op>.tsv: function, instructions per operation."""
+import glob
 import bisect
 import re
 import sys
@@ -45,15 +46,19 @@ def bench_numbers(k):
     for line in open(f"{d}/{k}/bench.tap"):
         m = re.match(r"# bench (\S+) \d+ ([0-9.]+)", line.strip())
         if m:
-            r[m.group(1)] = float(m.group(2))
+            r[m.group(1)] = float(m.group(2))   # the last repeat's
     return r
 
 
 syms = {k: symbols(f"{d}/{k}/System.map") for k in (base, test)}
+nwin = min(len(glob.glob(f"{d}/{k}/win.*")) for k in (base, test))
+last = (nwin // len(ops) - 1) * len(ops)   # first window of the last repeat
+if last < 0:
+    sys.exit(f"fewer than {len(ops)} pcprof windows in {d}")
 bn = {k: bench_numbers(k) for k in (base, test)}
 for i, (op, n) in enumerate(ops):
     n = int(n)
-    w = {k: window(k, i, syms[k]) for k in (base, test)}
+    w = {k: window(k, last + i, syms[k]) for k in (base, test)}
     for k in (base, test):
         with open(f"{d}/{k}/{op}.tsv", "w") as f:
             for fn, c in sorted(w[k][0].items(), key=lambda x: -x[1]):
