@@ -35,7 +35,10 @@ guest_results() {
 			_n=$((_n + 1))
 			line=$(echo "$line" | sed -E "s/^(not )?ok [0-9]+ - /\1ok $_n - $prefix: /")
 			echo "$line"
-			case "$line" in "not ok"*) _failed=$((_failed + 1)) ;; esac ;;
+			case "$line" in
+			"not ok"*"# TODO"*) ;;	# a known difference, reported
+			"not ok"*) _failed=$((_failed + 1)) ;;
+			esac ;;
 		"# "*) echo "$line" ;;
 		esac
 	done <"$tap"
