@@ -29,7 +29,7 @@ ok $? "netfront registered"
 # failure there is reported as TODO (prove shows it; it does not fail the
 # run).  ldt_gdt and sigreturn are not run at all (guest/xl/pv32.cfg).
 declare -A todo=(
-	[60-x86-syscall_nt]="killed by SIGTRAP under Xen PV (TF/NT around int \$0x80); not understood yet"
+	[60-x86-syscall_nt]="killed by SIGTRAP in its first case (EFLAGS.NT set around a system call), before it sets up a SIGTRAP handler; natively it passes; not understood yet"
 )
 tap=$run/pv32.tap
 if [ -f "$tap" ]; then
