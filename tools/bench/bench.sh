@@ -70,7 +70,8 @@ set style fill solid 0.6
 set boxwidth 0.6
 set grid ytics
 set xtics rotate by -20
-set yrange [*:*]
+set yrange [*<0:0.5<*]
+set offsets 0, 0, graph 0.1, 0
 set arrow from graph 0, first 0.3 to graph 1, first 0.3 nohead dt 2 lc rgb "red"
 plot "$B/summary.tsv" using 0:4:xtic(1) with boxes notitle, \
      "" using 0:4:(sprintf("%+.2f", \$4)) with labels offset 0,1 notitle
