@@ -8,8 +8,7 @@
 name=t-pvgrub32
 run=$OUT/rig/runs/$name
 log=$OUT/rig/$name.out
-mkdir -p "$OUT/rig"
-"$TOP/tools/rig/scenario.sh" -q -n "$name" pvgrub32 >"$log" 2>&1
+rig_scenario "$name" pvgrub32
 rc=$?
 diag <"$log"
 ok $rc "scenario pvgrub32: every stage passed"

@@ -10,22 +10,8 @@ k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
 name=t-pv32
 run=$OUT/rig/runs/$name
 log=$OUT/rig/$name.out
-mkdir -p "$OUT/rig"
-# The emulated host itself is not always reliable under TCG: QEMU has
-# died with SIGSEGV (exit 139) mid-run, and the PV shim has triple-faulted
-# ("Triple fault" in xl dmesg).  Such a run says nothing about the guest:
-# try again, at most three runs in all, and say so.  A run that fails in
-# the guest is not repeated.
-for attempt in 1 2 3; do
-	"$TOP/tools/rig/scenario.sh" -q -n "$name" pv32 >"$log" 2>&1
-	rc=$?
-	[ $rc -ne 0 ] || break
-	infra=$(grep -oE 'QEMU ended \(exit [0-9]+\)' "$log" | head -n 1)
-	grep -q 'Triple fault' "$run/results/xl-dmesg.txt" 2>/dev/null && infra="the PV shim triple-faulted"
-	[ -n "$infra" ] || break
-	echo "# run $attempt: $infra (the emulated host, not the guest); trying again"
-	diag <"$log"
-done
+rig_scenario "$name" pv32
+rc=$?
 diag <"$log"
 ok $rc "scenario pv32: every stage passed"
 con=$run/results/guest-pv32.log

@@ -86,9 +86,13 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 		rm -rf "$d"
 		cp -a "$payload" "$d"
 		mkdir -p "$d/boot/grub"
+		kargs=
 		if [ -n "$i386k" ]; then
 			cp "$i386k" "$d/boot/vmlinuz"
 			what="series i386 kernel $i386k"
+			# The guest knobs pv32.cfg gives the same kernel (its
+			# test selection among them).
+			kargs="rootwait guest.disk=xvda guest.cpus=1 $(sed -n 's/.*\(guest\.tests=[^ "]*\).*/\1/p' "$TOP/guest/xl/pv32.cfg" | head -n 1)"
 		else
 			cp "$RIG_PVGRUB_PAYLOAD" "$d/boot/vmlinuz"
 			what="payload pvgrub2 image (no i386 kernel built yet)"
@@ -96,7 +100,7 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 		cat >"$d/boot/grub/grub.cfg" <<CFG
 echo "RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)"
 echo "RIG-PVGRUB-DISK: loading /boot/vmlinuz"
-linux /boot/vmlinuz root=/dev/xvda rw console=hvc0 init=/init ${EXTRA[$g]:-}
+linux /boot/vmlinuz root=/dev/xvda rw console=hvc0 init=/init $kargs ${EXTRA[$g]:-}
 boot
 echo "RIG-PVGRUB-DISK: boot failed"
 halt
