@@ -49,13 +49,13 @@ guest_results() {
 # rig_scenario NAME GUEST...: run a rig scenario into $OUT/rig/NAME.out,
 # return its status.  The emulated host is not always reliable under TCG:
 # QEMU has died with SIGSEGV mid-run, and the PV shim has triple-faulted.
-# Such a run says nothing about the guests: run again, at most three runs
+# Such a run says nothing about the guests: run again, at most four runs
 # in all, saying so.  A run that fails in a guest is not repeated.
 rig_scenario() {
 	local name=$1 attempt rc infra log=$OUT/rig/$1.out
 	shift
 	mkdir -p "$OUT/rig"
-	for attempt in 1 2 3; do
+	for attempt in 1 2 3 4; do
 		"$TOP/tools/rig/scenario.sh" -q -n "$name" "$@" >"$log" 2>&1
 		rc=$?
 		[ $rc -ne 0 ] || return 0
