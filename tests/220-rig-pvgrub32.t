@@ -18,8 +18,8 @@ has 'RIG-PVGRUB: pvgrub32 started'
 ok $? "pvgrub2 (32-bit PV) runs under the shim and prints its marker"
 has 'RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)'
 ok $? "pvgrub reads grub.cfg from the guest's own disk (xen/xvda)"
-kern=$(sed -n 's/^i386-kernel //p' "$run/info.txt" 2>/dev/null)
-if [ "${kern:-none}" = none ]; then
+kern=$(sed -n 's/^pvgrub-kernel //p' "$run/info.txt" 2>/dev/null)
+if [ "${kern:-payload}" = payload ]; then
 	has 'RIG-PAYLOAD: 32-bit PV payload kernel started'
 	ok $? "the 32-bit PV kernel loaded from xvda (/boot/vmlinuz: a second pvgrub2 image) runs"
 else
