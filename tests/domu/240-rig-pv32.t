@@ -3,7 +3,7 @@
 # on the rig, through the PV shim: boots as a PV guest, mounts its root from
 # xvda (blkfront), runs the guest suite (with the 32-bit x86 selftests),
 # powers itself off cleanly, and logs no WARN, BUG or Oops.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
 k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
 [ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
