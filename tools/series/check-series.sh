@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# check-series.sh [PASS...]: build every prefix of the series.
+#
+# For k = 0 (the base) .. N (the whole series) it brings its own quilt tree
+# (out/series-check/linux, never out/linux) to "patches 1..k applied" and
+# builds each configuration of the pass incrementally in its own build dir
+# (out/series-check/build/NAME, never out/build), with the shared ccache.
+# A PASS is a comma-separated list of configs/NAME.config walked together
+# (k outer, configs inner); passes run one after the other, e.g.
+#
+#     check-series.sh i386-native,i386-xen x86_64-defconfig
+#
+# One line per (k, config) goes to out/series-check/results.txt:
+#
+#     date k patch config status warnings new-warnings seconds key [note]
+#
+# status: ok; ok-lax (the fragment asks for options Kconfig does not offer
+# yet at this k, e.g. XEN_PV on i386 before xen/0015: built with what
+# olddefconfig gave, the missing options in the note); FAIL (build);
+# CFGFAIL (configuring).  warnings: "warning:" lines of this (incremental)
+# build; new-warnings: those whose message (file and text, no line numbers)
+# the base build (k=0) of the same config did not print.  key: sha256 of the
+# base, the sha256s of patches 1..k and the config's fragments; a rerun
+# skips every (k, config) already ok for the same key, so a check can be
+# stopped (kill it) and continued later.
+#
+# Environment: STATES="0 22 ..." (only these k, default all), JOBS (2),
+# NICE (19), SC (out/series-check).
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+SC=${SC:-$OUT/series-check}
+TREE=$SC/linux
+export LOGDIR=$SC/logs
+JOBS=${JOBS:-2}
+NICE=${NICE:-19}
+RESULTS=$SC/results.txt
+CFGDIR=$TOP/configs
+export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}
+export KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
+
+[ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
+mkdir -p "$SC/patches" "$LOGDIR" "$SC/warnings" "$SC/build"
+touch "$RESULTS"
+
+# --- the series, frozen for this run ---------------------------------------
+# The tree reads patches from a snapshot, so edits to patches/ while the
+# check runs cannot mix two versions into one prefix.
+mapfile -t P < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$TOP/series" | sed '/^$/d')
+N=${#P[@]}
+for p in "${P[@]}"; do
+	[ -f "$TOP/patches/$p" ] || die "series names $p, but patches/$p does not exist"
+done
+base_sum=$(awk 'NR==1 {print $1}' "$TOP/../shared/base/SHA256SUMS" 2>/dev/null || cat "$TOP/tools/base.sha256")
+declare -a PKEY
+acc="base $base_sum"
+PKEY[0]=$acc
+for ((i = 1; i <= N; i++)); do
+	acc="$acc
+${P[$((i - 1))]} $(sha256sum <"$TOP/patches/${P[$((i - 1))]}" | cut -d' ' -f1)"
+	PKEY[$i]=$acc
+done
+pname() { [ "$1" -eq 0 ] && echo "(base)" || echo "${P[$(($1 - 1))]}"; }
+
+# The fragments of a config, includes first (as tools/kconfig.sh merges them).
+cfg_frags() {
+	local f=$1
+	for inc in $(sed -n 's/^# include:[[:space:]]*//p' "$CFGDIR/$f"); do cfg_frags "$inc"; done
+	echo "$f"
+}
+cfg_sum() { (cd "$CFGDIR" && cat $(cfg_frags "$1.config" | awk '!s[$0]++')) | sha256sum | cut -c1-16; }
+key() { printf '%s\n%s\n' "${PKEY[$1]}" "$(cfg_sum "$2")" | sha256sum | cut -c1-16; }
+
+done_ok() {	# k config key: already ok (or ok-lax) for this key?
+	awk -v k="$(printf %02d "$1")" -v c="$2" -v key="$3" \
+		'$2 == k && $4 == c && $9 == key && ($5 == "ok" || $5 == "ok-lax") {f=1} END {exit !f}' "$RESULTS"
+}
+
+# --- bring the tree to "patches 1..k" ---------------------------------------
+# tools/tree.sh does the work (verify, unpack once, pop/push only what
+# differs, refuse on stray edits), on our tree, our snapshot and a series
+# file holding the first k patches.  quilt pop touches what it restores, so
+# the incremental builds see every file that changed.
+set_state() {
+	local k=$1
+	{ echo "# check-series: patches 1..$k of $TOP/series"; printf '%s\n' "${P[@]:0:$k}"; } >"$SC/series"
+	TREE=$TREE PATCHES=$SC/patches SERIES=$SC/series "$TOP/tools/tree.sh" >"$LOGDIR/tree.log" 2>&1 || {
+		sed 's/^/  | /' "$LOGDIR/tree.log" >&2
+		die "cannot bring $TREE to patch $k ($(pname "$k"))"
+	}
+	local top
+	top=$(cd "$TREE" && quilt --quiltrc /dev/null top 2>/dev/null | sed 's|^patches/||')
+	[ "${top:-}" = "$( [ "$k" -eq 0 ] && echo "" || pname "$k")" ] ||
+		die "tree is at '${top:-nothing}', wanted $(pname "$k")"
+}
+
+# Warning lines of a build log, as messages without line/column/offsets.
+warn_msgs() {
+	grep -Ei 'warning:' "$1" |
+		sed -E -e "s|$TREE/||g" -e 's|\.\./\.\./linux/||g' -e 's|^\./||' \
+		       -e 's/:[0-9]+:[0-9]+:/:/' -e 's/:[0-9]+:/:/' \
+		       -e 's/\+0x[0-9a-f]+/+0x?/g' | sort -u
+}
+
+# --- one (k, config) ----------------------------------------------------------
+build_one() {
+	local k=$1 c=$2 kk key B log status note="" t0 t1 nw=0 nnew=0
+	kk=$(printf %02d "$k")
+	key=$(key "$k" "$c")
+	B=$SC/build/$c
+	log=$LOGDIR/build-$c-$kk.log
+	mkdir -p "$SC/warnings/$c"
+	# The base build is the reference for new warnings: make it complete.
+	[ "$k" -ne 0 ] || rm -rf "$B"
+	mkdir -p "$B"
+	t0=$(date +%s)
+	# kconfig.sh puts a config whose requested values Kconfig refuses back
+	# to the previous one; without a previous one it leaves what
+	# olddefconfig made, which is what an ok-lax build uses.
+	[ -f "$B/.config" ] && mv "$B/.config" "$B/.config.keep"
+	if TREE=$TREE KCC="ccache gcc" nice -n "$NICE" "$TOP/tools/kconfig.sh" "$c" "$B" >"$log.kconfig" 2>&1; then
+		:
+	elif grep -q 'options without their requested value' "$log.kconfig" && [ -f "$B/.config" ]; then
+		note="unavailable: $(sed -n 's/.*options without their requested value: //p' "$log.kconfig")"
+		status=ok-lax
+	else
+		status=CFGFAIL
+	fi
+	# An unchanged .config keeps its time stamp (no needless syncconfig).
+	if [ -f "$B/.config.keep" ]; then
+		if [ -f "$B/.config" ] && cmp -s "$B/.config" "$B/.config.keep"; then
+			mv "$B/.config.keep" "$B/.config"
+		else
+			rm -f "$B/.config.keep"
+		fi
+	fi
+	if [ "${status:-}" = CFGFAIL ]; then
+		cp "$log.kconfig" "$log"
+	else
+		if nice -n "$NICE" make -C "$TREE" O="$B" ARCH="$(cat "$B/.arch")" CC="ccache gcc" \
+			-j"$JOBS" bzImage >"$log" 2>&1; then
+			status=${status:-ok}
+		else
+			status=FAIL
+		fi
+	fi
+	t1=$(date +%s)
+	warn_msgs "$log" >"$SC/warnings/$c/$kk.txt"
+	nw=$(grep -Eci 'warning:' "$log" || true)
+	if [ "$k" -eq 0 ]; then
+		cp "$SC/warnings/$c/$kk.txt" "$SC/warnings/$c/base.txt"
+		: >"$SC/warnings/$c/$kk.new"
+	elif [ -f "$SC/warnings/$c/base.txt" ]; then
+		comm -23 "$SC/warnings/$c/$kk.txt" "$SC/warnings/$c/base.txt" >"$SC/warnings/$c/$kk.new"
+		nnew=$(wc -l <"$SC/warnings/$c/$kk.new")
+	else
+		nnew="?"	# no base build to compare with
+	fi
+	printf '%s %s %s %s %s %s %s %s %s %s\n' "$(date -u +%FT%TZ)" "$kk" "$(pname "$k")" "$c" \
+		"$status" "$nw" "$nnew" "$((t1 - t0))" "$key" "$note" | sed 's/ $//' >>"$RESULTS"
+	step "$status" "$kk $(pname "$k") $c: $nw warnings ($nnew new), $((t1 - t0)) s${note:+; $note}"
+	case $status in
+	FAIL|CFGFAIL)
+		echo "  patch $(pname "$k"), config $c: build failed; log ${log#"$TOP"/}:" >&2
+		{ grep -E 'error:|Error [0-9]|undefined reference|multiple definition|\*\*\*' "$log" | head -n 25
+		  echo "  ..."; tail -n 8 "$log"; } | sed 's/^/  | /' >&2 ;;
+	esac
+	[ "$nnew" = 0 ] || [ "$nnew" = "?" ] ||
+		sed 's/^/  | new warning: /' "$SC/warnings/$c/$kk.new" | head -n 20 >&2
+}
+
+# --- the table: what is known for the series as it is now ------------------------
+# Latest result per (k, config) whose key matches the current prefix and
+# fragments; "-" means not checked (or checked for other patch contents).
+table() {
+	local k c key line hdr="| k | patch |" sep="|---|---|"
+	for c in "$@"; do hdr="$hdr $c |"; sep="$sep---|"; done
+	echo "$hdr"; echo "$sep"
+	for ((k = 0; k <= N; k++)); do
+		line="| $k | $(pname "$k" | sed 's|\.patch$||') |"
+		for c in "$@"; do
+			key=$(key "$k" "$c")
+			line="$line $(awk -v k="$(printf %02d "$k")" -v c="$c" -v key="$key" '
+				$2 == k && $4 == c && $9 == key {r = $5 " " $6 "w/" $7 "new " $8 "s"}
+				END {print (r == "" ? "-" : r)}' "$RESULTS") |"
+		done
+		echo "$line"
+	done
+}
+if [ "${1:-}" = --table ]; then
+	shift
+	[ $# -gt 0 ] || set -- i386-native i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
+	table "$@"
+	exit 0
+fi
+
+# --- the walk -------------------------------------------------------------------
+# One check at a time: two would fight over the tree.
+exec 9>"$SC/lock"
+flock -n 9 || die "another check-series runs (lock $SC/lock)"
+# The snapshot the tree reads, the patches the keys above were made from.
+for p in "${P[@]}"; do
+	mkdir -p "$SC/patches/$(dirname "$p")"
+	cmp -s "$TOP/patches/$p" "$SC/patches/$p" || cp "$TOP/patches/$p" "$SC/patches/$p"
+done
+for ((i = 1; i <= N; i++)); do
+	[ "${PKEY[$i]##* }" = "$(sha256sum <"$SC/patches/${P[$((i - 1))]}" | cut -d' ' -f1)" ] ||
+		die "patches/${P[$((i - 1))]} changed while check-series started; run it again"
+done
+states=${STATES:-$(seq 0 "$N")}
+for pass in "$@"; do
+	IFS=, read -r -a cfgs <<<"$pass"
+	for c in "${cfgs[@]}"; do
+		[ -f "$CFGDIR/$c.config" ] || die "no such config: configs/$c.config"
+	done
+	step PASS "${cfgs[*]}: states $(echo $states | tr '\n' ' ')"
+	for k in $states; do
+		[ "$k" -le "$N" ] || continue
+		todo=()
+		for c in "${cfgs[@]}"; do
+			if done_ok "$k" "$c" "$(key "$k" "$c")"; then
+				step skip "$(printf %02d "$k") $(pname "$k") $c: already ok"
+			else
+				todo+=("$c")
+			fi
+		done
+		[ ${#todo[@]} -gt 0 ] || continue
+		set_state "$k"
+		for c in "${todo[@]}"; do build_one "$k" "$c"; done
+	done
+done
+
+echo
+table $(printf '%s\n' "$@" | tr , '\n' | awk '!s[$0]++')
