@@ -22,7 +22,9 @@
 # the base build (k=0) of the same config did not print.  key: sha256 of the
 # base, the sha256s of patches 1..k and the config's fragments; a rerun
 # skips every (k, config) already ok for the same key, so a check can be
-# stopped (kill it) and continued later.
+# stopped (kill it) and continued later.  out/series-check/table.md, rewritten
+# after every build, is the patch x config table ("-": not checked yet);
+# `check-series.sh --table [CONFIG...]` prints it for the series as it is.
 #
 # Environment: STATES="0 22 ..." (only these k, default all), JOBS (2),
 # NICE (19), SC (out/series-check).
@@ -43,7 +45,8 @@ export KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
 
 [ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
 mkdir -p "$SC/patches" "$LOGDIR" "$SC/warnings" "$SC/build"
-touch "$RESULTS"
+[ -s "$RESULTS" ] ||
+	echo "# date k patch config status warnings new-warnings seconds key [note]" >"$RESULTS"
 
 # --- the series, frozen for this run ---------------------------------------
 # The tree reads patches from a snapshot, so edits to patches/ while the
@@ -228,9 +231,13 @@ for pass in "$@"; do
 		done
 		[ ${#todo[@]} -gt 0 ] || continue
 		set_state "$k"
-		for c in "${todo[@]}"; do build_one "$k" "$c"; done
+		for c in "${todo[@]}"; do
+			build_one "$k" "$c"
+			# What is checked so far ("-": not yet), after every build.
+			table $(printf '%s\n' "$@" | tr , '\n' | awk '!s[$0]++') >"$SC/table.md"
+		done
 	done
 done
 
 echo
-table $(printf '%s\n' "$@" | tr , '\n' | awk '!s[$0]++')
+table $(printf '%s\n' "$@" | tr , '\n' | awk '!s[$0]++') | tee "$SC/table.md"
