@@ -16,7 +16,7 @@ TEST_PREREQS :=
 # The kernel `make` (and `make domu`) runs as a Xen PV domU.
 DOMU_CONFIG := i386-xen
 
-.PHONY: all deps tree kernel kernels guest boot domu domu-test test clean help
+.PHONY: all deps tree kernel kernels guest guest-debian boot domu domu-test test clean help
 all: deps tree
 	@$(MAKE) --no-print-directory domu
 
@@ -48,10 +48,14 @@ $(OUT)/guest/initramfs.cpio.gz: tools/guest.sh guest/init guest/x86-selftests.li
 boot: guest
 	@tools/boot-native.sh $(CONFIG) && tools/summary.sh $(OUT)/logs/boot-$(CONFIG).tap
 
+## guest-debian  the Debian i386 root the domU runs on (mmdebstrap, cached)
+guest-debian: guest
+	@tools/guest-debian.sh
+
 -include $(sort $(wildcard tools/*/*.mk))
 
 ## domu      boot the i386 Xen kernel as a PV domU on the rig, show its tests
-domu: guest rig
+domu: guest-debian rig
 	@tools/build-kernel.sh $(DOMU_CONFIG)
 	@RIG_I386_KERNEL=$(OUT)/build/$(DOMU_CONFIG)/vmlinux \
 		tools/rig/scenario.sh -q -n domu pv32; rc=$$?; \
@@ -60,7 +64,7 @@ domu: guest rig
 
 ## domu-test the 32-bit PV domU test (tests/domu/) under prove: not in
 ##           make test while the emulated host breaks in most pv32 runs
-domu-test: guest rig
+domu-test: guest-debian rig
 	@tools/build-kernel.sh $(DOMU_CONFIG)
 	@tools/run-tests.sh tests/domu/*.t
 

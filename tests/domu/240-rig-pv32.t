@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The series' i386 PAE kernel (out/build/i386-xen) as a 32-bit Xen PV domU
 # on the rig, through the PV shim: boots as a PV guest, mounts its root from
-# xvda (blkfront), runs the guest suite (with the 32-bit x86 selftests),
-# powers itself off cleanly, and logs no WARN, BUG or Oops.
+# xvda (blkfront) holding a Debian i386 root (mmdebstrap), runs the guest
+# suite (with the 32-bit x86 selftests), answers `xl sysrq`, powers off on
+# `xl shutdown` within the bound, and logs no WARN, BUG or Oops.
 . "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
 k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
 [ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
+[ -x "$OUT/guest/debian/root/init" ] ||
+	bail "no Debian i386 guest root in $OUT/guest/debian/root: run make guest-debian"
 name=t-pv32
 run=$OUT/rig/runs/$name
 log=$OUT/rig/$name.out
@@ -37,8 +40,10 @@ if [ -f "$tap" ]; then
 	done
 fi
 guest_results "$tap" pv32
-grep -Eq '^guest-shutdown +pv32 +ok' "$run/stages.txt" 2>/dev/null
-ok $? "pv32 ended with a clean power-off"
+grep -Eq '^guest-sysrq +pv32 +ok' "$run/stages.txt" 2>/dev/null
+ok $? "xl sysrq pv32 h reached the guest's sysrq handler"
+grep -Eq '^guest-shutdown +pv32 +ok .*by=xl-shutdown reason=poweroff' "$run/stages.txt" 2>/dev/null
+ok $? "xl shutdown -w powered pv32 off (reason code 0) within the bound"
 ! clean | grep -v '^(XEN)' | grep -qE 'WARNING:|BUG:|Oops|Kernel panic|general protection'
 ok $? "no WARN, BUG, Oops or panic in the guest's console log (the shim's own lines aside)"
 [ -f "$run/stages.txt" ] && diag <"$run/stages.txt"

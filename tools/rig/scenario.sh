@@ -11,14 +11,14 @@
 #   -x GUEST=ARGS   more kernel command line for GUEST (e.g.
 #                   -x peer64=guest.tests=basic); repeatable
 #   -T STAGE=SECS   bound of a stage: xen dom0 created userspace tests
-#                   shutdown
+#                   sysrq shutdown
 #   -q              no live console lines, only the progress lines
 # Exit status 0 when every stage of every guest passed.
 set -euo pipefail
 { # the whole script is read before it runs: editing it mid-run is safe
 . "$(dirname "$0")/lib.sh"
 
-declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [shutdown]=90)
+declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [sysrq]=60 [shutdown]=90)
 declare -A EXTRA=()
 name= shell= quiet=
 while [ $# -gt 0 ]; do
@@ -67,7 +67,7 @@ meta() { sed -n "s/^# rig-$1: //p" "$2" | head -n1; }
 plan=$run/work/plan
 {
 	echo "RIG_GUESTS='${guests[*]:-}'"
-	echo "T_created=${T[created]} T_userspace=${T[userspace]} T_tests=${T[tests]} T_shutdown=${T[shutdown]}"
+	echo "T_created=${T[created]} T_userspace=${T[userspace]} T_tests=${T[tests]} T_sysrq=${T[sysrq]} T_shutdown=${T[shutdown]}"
 } >"$plan"
 host_stages=(xen dom0)
 for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
@@ -78,6 +78,11 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 	root)
 		mkdisk "$payload" "$run/work/disks/$g.img"
 		step DISK "$g: xvda = ext4 of $payload_kind root ($payload)" ;;
+	debian)
+		[ -x "$OUT/guest/debian/root/init" ] ||
+			die "$g needs the Debian i386 guest root: run make guest-debian (tools/guest-debian.sh)"
+		mkdisk "$OUT/guest/debian/root" "$run/work/disks/$g.img"
+		step DISK "$g: xvda = ext4 of the Debian i386 root ($OUT/guest/debian/root)" ;;
 	placeholder)
 		mkdisk "$RIG_PLACEHOLDER" "$run/work/disks/$g.img"
 		step DISK "$g: xvda = ext4 of the placeholder root" ;;
@@ -127,16 +132,18 @@ CFG
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
-	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src")
+	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src") sysrq=$(meta sysrq "$src")
 	key=${g//[^A-Za-z0-9_]/_}
 	{
 		printf 'G_%s_cfg=%q\n' "$key" "/rig/xl/$g.cfg"
 		printf 'G_%s_userspace=%q\n' "$key" "$usr"
 		printf 'G_%s_done=%q\n' "$key" "$done_re"
 		printf 'G_%s_end=%q\n' "$key" "${endm:-self}"
+		printf 'G_%s_sysrq=%q\n' "$key" "$sysrq"
 	} >>"$plan"
 	host_stages+=("guest-created:$g" "guest-userspace:$g")
 	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
+	[ -n "$sysrq" ] && host_stages+=("guest-sysrq:$g")
 	host_stages+=("guest-shutdown:$g")
 done
 echo "payload $payload_kind $payload" >"$run/info.txt"
@@ -149,7 +156,7 @@ truncate -s 64M "$run/results.img"
 
 mode=scenario
 [ -n "$shell" ] && mode=shell
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu "$RIG_QEMU_CPU"
+qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$RIG_QEMU_CPU"
 	-m "$RIG_QEMU_MEM" -smp 2 -display none -no-reboot -nic none
 	-kernel "$RIG_XEN" -append "$RIG_XEN_CMDLINE"
 	-initrd "$RIG_VMLINUZ $RIG_DOM0_CMDLINE rig.mode=$mode,$RIG_INITRD"
