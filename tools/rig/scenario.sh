@@ -13,6 +13,9 @@
 #   -T STAGE=SECS   bound of a stage: xen dom0 created userspace tests
 #                   sysrq shutdown
 #   -q              no live console lines, only the progress lines
+# environment:
+#   RIG_QEMU_EXTRA  more QEMU arguments, split at spaces (e.g. -plugin ...)
+#   RIG_XL_EXTRA    a line appended to every guest's xl config (e.g. cpus="1")
 # Exit status 0 when every stage of every guest passed.
 set -euo pipefail
 { # the whole script is read before it runs: editing it mid-run is safe
@@ -28,7 +31,7 @@ while [ $# -gt 0 ]; do
 	-T) k=${2%%=*}; [ -n "${T[$k]:-}" ] || die "unknown stage $k"; T[$k]=${2#*=}; shift 2 ;;
 	-q) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -131,6 +134,7 @@ CFG
 	    -e "s|@I386KERNEL@|/rig/kernels/i386-vmlinux|g" \
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
+	[ -z "${RIG_XL_EXTRA:-}" ] || printf '%s\n' "$RIG_XL_EXTRA" >>"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
 	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src") sysrq=$(meta sysrq "$src")
 	key=${g//[^A-Za-z0-9_]/_}
@@ -163,6 +167,8 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$RIG_QEMU_C
 	-drive "file=$RIG_DOM0_IMG,if=virtio,format=raw,snapshot=on"
 	-drive "file=$run/work.img,if=virtio,format=raw"
 	-drive "file=$run/results.img,if=virtio,format=raw")
+# shellcheck disable=SC2206 # split at spaces on purpose
+[ -z "${RIG_QEMU_EXTRA:-}" ] || qemu+=($RIG_QEMU_EXTRA)
 printf '%q ' "${qemu[@]}" >"$run/qemu-cmdline.txt"
 
 # One QEMU at a time on this machine.
