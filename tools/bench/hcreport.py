@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""hcreport.py DIR [--doc FILE]: hypercalls per operation from the runs of
+tools/bench/hypercalls.sh.
+
+DIR holds, per guest G (pv32, peer64): G.counts (the hcount plugin's
+snapshots of the run that had G), G.tap (the guest's TAP: hcbench's
+"hcbench W NAME N SECONDS" and "hcsym ADDR T NAME" lines), G.sites
+(tools/bench/hcsites.py of G's kernel) and G.run (when and how).
+Prints the summary table and a per-hypercall breakdown as markdown;
+with --doc, also puts them into FILE between "<!-- hypercalls:begin -->"
+and "<!-- hypercalls:end -->".
+"""
+import collections
+import os
+import re
+import sys
+
+GUESTS = (('pv32', 1000, 'int82'), ('peer64', 2000, 'syscall'))
+OPS = ('pipe-pingpong', 'fork-exec', 'page-fault', 'fork-exit', 'getppid', 'spin')
+WHAT = {
+    'pipe-pingpong': 'context switch: pipe round trip (2 switches)',
+    'fork-exec': 'fork + exec + exit + wait',
+    'page-fault': 'page fault: write to a fresh anonymous page',
+    'fork-exit': 'fork + exit + wait (no exec)',
+    'getppid': 'null system call (getppid)',
+    'spin': 'no system call: 1000 iterations of a user loop',
+}
+# Xen's public/xen.h
+HNAME = {0: 'set_trap_table', 1: 'mmu_update', 2: 'set_gdt', 3: 'stack_switch',
+         4: 'set_callbacks', 5: 'fpu_taskswitch', 6: 'sched_op_compat',
+         7: 'platform_op', 8: 'set_debugreg', 9: 'get_debugreg',
+         10: 'update_descriptor', 12: 'memory_op', 13: 'multicall',
+         14: 'update_va_mapping', 15: 'set_timer_op', 16: 'event_channel_op_compat',
+         17: 'xen_version', 18: 'console_io', 19: 'physdev_op_compat',
+         20: 'grant_table_op', 21: 'vm_assist', 22: 'update_va_mapping_otherdomain',
+         23: 'iret', 24: 'vcpu_op', 25: 'set_segment_base', 26: 'mmuext_op',
+         27: 'xsm_op', 28: 'nmi_op', 29: 'sched_op', 30: 'callback_op',
+         31: 'xenoprof_op', 32: 'event_channel_op', 33: 'physdev_op',
+         34: 'hvm_op', 35: 'sysctl', 36: 'domctl', 40: 'xenpmu_op', 41: 'dm_op'}
+
+
+def read_counts(path):
+    """{marker id: (header dict, {addr: count})} (the last of each id)"""
+    snaps, cur = {}, None
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if not w:
+                continue
+            if w[0] == 'M':
+                hdr = dict(x.split('=') for x in w[2:])
+                hdr = {k: int(v) for k, v in hdr.items()}
+                cur = (hdr, {})
+                snaps[int(w[1])] = cur
+            elif w[0] == 'S' and cur:
+                cur[1][int(w[1], 16)] = int(w[2])
+    return snaps
+
+
+def read_sites(path):
+    sites = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith('#'):
+                continue
+            a, kind, nr, func = line.split()
+            sites[int(a, 16)] = (kind, nr, func)
+    return sites
+
+
+def read_tap(path):
+    wins, syms, kernel = {}, {}, '?'
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith('# '):
+                line = line[2:]
+            w = line.split()
+            if len(w) == 5 and w[0] == 'hcbench' and w[1].isdigit():
+                wins[w[2]] = (int(w[1]), int(w[3]), float(w[4]))
+            elif len(w) >= 4 and w[0] == 'hcsym':
+                syms[w[3]] = int(w[1], 16)
+            elif line.startswith('hcbench kernel '):
+                kernel = ' '.join(w[2:4]).rstrip(',')
+    return wins, syms, kernel
+
+
+def analyse(d, g, base, counter):
+    counts = read_counts(os.path.join(d, g + '.counts'))
+    sites = read_sites(os.path.join(d, g + '.sites'))
+    wins, syms, kernel = read_tap(os.path.join(d, g + '.tap'))
+    mc_funcs = {s[2] for s in sites.values() if s[0] == 'hc' and s[1] == '13'}
+    res, notes = {}, []
+    for op, (w, n, secs) in wins.items():
+        a, b = counts.get(base + 2 * w), counts.get(base + 2 * w + 1)
+        if not a or not b:
+            notes.append('%s %s: no snapshots %d/%d' % (g, op, base + 2 * w, base + 2 * w + 1))
+            continue
+        ha, hb = a[0], b[0]
+        dt = {k: hb[k] - ha[k] for k in hb}
+        ds = {s: b[1].get(s, 0) - a[1].get(s, 0) for s in set(a[1]) | set(b[1])}
+        ds = {s: v for s, v in ds.items() if v and s in sites}
+        by = collections.Counter()
+        mcalls = single = entries = 0
+        callers = collections.Counter()
+        for s, v in ds.items():
+            kind, nr, func = sites[s]
+            if kind == 'hc' and nr == '13':
+                mcalls += v
+            if kind == 'hc' and nr == '?' and func in mc_funcs:
+                single += v
+                by['mc-single'] += v
+                continue
+            if kind in ('hc', 'iret'):
+                by[nr if nr != '?' else '?:' + func] += v
+            elif kind == 'mcentry':
+                entries += v
+            elif kind == 'mccall':
+                callers[func] += v
+        total = dt[counter]
+        by['unattributed'] = total - sum(v for k, v in by.items())
+        res[op] = dict(n=n, secs=secs, total=total, mcalls=mcalls, single=single,
+                       entries=entries, callers=callers, by=by, vcpu=hb['vcpu'],
+                       leak=dt['int82' if counter == 'syscall' else 'syscall'],
+                       other=dt['other_' + counter])
+    return res, syms, kernel, notes
+
+
+def fmt(x):
+    return '%.2f' % x
+
+
+def report(d):
+    data, meta = {}, {}
+    for g, base, counter in GUESTS:
+        if not os.path.exists(os.path.join(d, g + '.counts')):
+            continue
+        data[g] = analyse(d, g, base, counter)
+        try:
+            with open(os.path.join(d, g + '.run')) as f:
+                meta[g] = f.read().strip()
+        except OSError:
+            meta[g] = ''
+    out = []
+    if not data:
+        return 'no results in %s\n' % d
+    p, q = data.get('pv32', ({},))[0], data.get('peer64', ({},))[0]
+    out.append('| op | pv32 hypercalls/op | pv32 multicalls/op | peer64 hypercalls/op '
+               '| peer64 multicalls/op | ratio pv32/peer64 |')
+    out.append('|---|---:|---:|---:|---:|---:|')
+    for op in OPS:
+        if op not in p and op not in q:
+            continue
+        cells = []
+        for r in (p, q):
+            if op in r:
+                cells += [fmt(r[op]['total'] / r[op]['n']), fmt(r[op]['mcalls'] / r[op]['n'])]
+            else:
+                cells += ['-', '-']
+        ratio = '-'
+        if op in p and op in q and q[op]['total']:
+            ratio = '%.2f' % ((p[op]['total'] / p[op]['n']) / (q[op]['total'] / q[op]['n']))
+        out.append('| %s | %s | %s |' % (WHAT[op], ' | '.join(cells), ratio))
+    out.append('')
+    # windows: iterations, seconds, checks
+    out.append('| guest | op | iterations | window (s, guest clock) | hypercalls in window '
+               '| multicalls | entries queued (multicall + single) | vCPU | other hypercall kind on that vCPU |')
+    out.append('|---|---|---:|---:|---:|---:|---:|---:|---:|')
+    for g in data:
+        r = data[g][0]
+        for op in OPS:
+            if op in r:
+                x = r[op]
+                ent = str(x['entries']) if x['entries'] else 'n/a'
+                out.append('| %s | %s | %d | %.3f | %d | %d | %s | %d | %d |' % (
+                    g, op, x['n'], x['secs'], x['total'], x['mcalls'], ent, x['vcpu'], x['leak']))
+    out.append('')
+    # breakdown per hypercall
+    out.append('Per operation, by hypercall (`mc-single`: xen_mc_flush with one entry '
+               'queued makes it a plain hypercall; `?:FUNC`: number not known statically):')
+    out.append('')
+    out.append('| guest | op | hypercalls per op |')
+    out.append('|---|---|---|')
+    for g in data:
+        r = data[g][0]
+        for op in OPS:
+            if op not in r:
+                continue
+            x = r[op]
+            parts = []
+            for k, v in sorted(x['by'].items(), key=lambda kv: -kv[1]):
+                if not v:
+                    continue
+                name = HNAME.get(int(k), k) if k.isdigit() else k
+                parts.append('%s %s' % (name, fmt(v / x['n'])))
+            out.append('| %s | %s | %s |' % (g, op, ', '.join(parts)))
+    if 'pv32' in data:
+        r = data['pv32'][0]
+        rows = []
+        for op in OPS:
+            if op in r and r[op]['callers']:
+                c = r[op]['callers']
+                rows.append('| %s | %s |' % (op, ', '.join(
+                    '%s %s' % (f, fmt(v / r[op]['n'])) for f, v in c.most_common(8))))
+        if rows:
+            out.append('')
+            out.append('pv32: multicall entries queued per op, by caller of `__xen_mc_entry`:')
+            out.append('')
+            out.append('| op | entries per op |')
+            out.append('|---|---|')
+            out += rows
+    out.append('')
+    for g in data:
+        _, syms, kernel, notes = data[g]
+        out.append('- %s: kernel %s; %s' % (g, kernel, meta.get(g, '')))
+        for n in notes:
+            out.append('  - %s' % n)
+    return '\n'.join(out) + '\n'
+
+
+def main():
+    d = sys.argv[1]
+    text = report(d)
+    sys.stdout.write(text)
+    if len(sys.argv) > 3 and sys.argv[2] == '--doc':
+        doc = sys.argv[3]
+        s = open(doc).read()
+        b, e = '<!-- hypercalls:begin -->', '<!-- hypercalls:end -->'
+        if b not in s or e not in s:
+            sys.exit('hcreport: %s has no %s ... %s block' % (doc, b, e))
+        s = re.sub(re.escape(b) + '.*?' + re.escape(e), lambda m: b + '\n' + text + e, s, flags=re.S)
+        open(doc, 'w').write(s)
+
+
+if __name__ == '__main__':
+    main()

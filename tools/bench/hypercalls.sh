@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# hypercalls.sh [GUEST...]: hypercall accounting on the rig (make
+# bench-hypercalls; Documentation/benchmarks.md, "Hypercalls per
+# operation").  Default guests: peer64 pv32, both in one rig run.
+#
+# One QEMU run of tools/rig/scenario.sh with
+#   - the TCG plugin tools/bench/hcount.c (RIG_QEMU_EXTRA=-plugin ...),
+#     counting int $0x82 (32-bit PV) and syscall (64-bit PV) hypercall
+#     instructions and the call sites listed by tools/bench/hcsites.py
+#     (hypercall number per site, the multicall in xen_mc_flush), per
+#     QEMU vCPU, snapshotted at guest/hcbench.c's marker instructions;
+#   - Xen's dom0 on one vCPU pinned to physical CPU 0
+#     (dom0_max_vcpus=1 dom0_vcpus_pin) and the guests pinned to physical
+#     CPU 1 (cpus = "1"), so dom0 (the same 64-bit kernel as peer64, at
+#     the same addresses) never runs on the vCPU a guest is measured on;
+#   - the guests given guest.tests=hcbench guest.hcbench=1 (the test
+#     guest/tests/92-hcbench runs /tests/bin/hcbench).
+# Then tools/bench/hcreport.py turns the snapshots into per-op counts and
+# writes the table into Documentation/benchmarks.md.  Results of each
+# guest are kept in out/bench/hc/ (GUEST.counts, .tap, .sites, .run), so
+# a guest whose run failed can be run again alone: hypercalls.sh pv32.
+#   HC_NOREPORT=1   only run, do not touch Documentation/benchmarks.md
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tools/rig/lib.sh"
+
+H=$OUT/bench/hc
+mkdir -p "$H"
+guests=("$@")
+[ ${#guests[@]} -gt 0 ] || guests=(peer64 pv32)
+for g in "${guests[@]}"; do
+	case $g in pv32|peer64) ;; *) die "hypercalls.sh: guest $g? (pv32, peer64)" ;; esac
+done
+
+# The plugin (Debian ships no qemu-plugin.h: tools/bench has the subset).
+so=$H/hcount.so
+if [ ! -f "$so" ] || [ "$TOP/tools/bench/hcount.c" -nt "$so" ] || [ "$TOP/tools/bench/qemu-plugin.h" -nt "$so" ]; then
+	step HCBENCH "building the hcount plugin"
+	gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$so" "$TOP/tools/bench/hcount.c"
+fi
+
+# The guest programs: rebuild the guest trees when hcbench is not in them.
+if [ "$TOP/guest/hcbench.c" -nt "$OUT/guest/root/tests/bin/hcbench" ] ||
+   [ "$TOP/guest/tests/92-hcbench" -nt "$OUT/guest/root/tests/92-hcbench" ]; then
+	step HCBENCH "guest tree without the current hcbench: tools/guest.sh"
+	"$TOP/tools/guest.sh"
+fi
+if [[ " ${guests[*]} " == *" pv32 "* ]] &&
+   ! cmp -s "$OUT/guest/root/tests/bin/hcbench" "$OUT/guest/debian/root/tests/bin/hcbench"; then
+	step HCBENCH "Debian guest root without the current hcbench: tools/guest-debian.sh"
+	"$TOP/tools/guest-debian.sh"
+fi
+
+# The kernels, and their hypercall sites.  pv32: a copy of the series'
+# kernel (out/build may be rebuilt meanwhile); the run boots the copy.
+i386k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
+[ -f "$i386k" ] || die "no i386 Xen kernel at $i386k (make kernel CONFIG=i386-xen, or RIG_I386_KERNEL)"
+peerk=$RIG_OUT/dom0-root/boot/rig-vmlinux
+[ -f "$peerk" ] || die "no peer kernel $peerk (make rig)"
+sites() { # NAME KERNEL: out/bench/hc/NAME.sites, cached by the kernel's checksum
+	local sum; sum=$(sha256sum "$2" | cut -c1-16)
+	if [ "$(cat "$H/$1.sites.sum" 2>/dev/null)" != "$sum" ] || [ ! -s "$H/$1.sites.new" ]; then
+		step HCBENCH "$1: hypercall sites of $2 (objdump)"
+		python3 "$TOP/tools/bench/hcsites.py" "$2" "$H/$1.sites.new"
+		echo "$sum" >"$H/$1.sites.sum"
+	fi
+}
+cp "$i386k" "$H/pv32-vmlinux.new"
+sites pv32 "$H/pv32-vmlinux.new"
+sites peer64 "$peerk"
+cat "$H/pv32.sites.new" "$H/peer64.sites.new" >"$H/all.sites"
+
+name=hcbench-$(IFS=+; echo "${guests[*]}")
+counts=$H/$name.counts
+rm -f "$counts"
+xargs=()
+for g in "${guests[@]}"; do xargs+=(-x "$g=guest.tests=hcbench guest.hcbench=1"); done
+step HCBENCH "rig run $name: ${guests[*]} (dom0 on pCPU 0, guests on pCPU 1, plugin counts vCPU 1)"
+t0=$(date +%s)
+rc=0
+RIG_I386_KERNEL=$H/pv32-vmlinux.new \
+RIG_XEN_CMDLINE="$RIG_XEN_CMDLINE dom0_max_vcpus=1 dom0_vcpus_pin" \
+RIG_XL_EXTRA='cpus = "1"' \
+RIG_QEMU_EXTRA="-plugin $so,out=$counts,sites=$H/all.sites" \
+	"$TOP/tools/rig/scenario.sh" -q -n "$name" "${xargs[@]}" "${guests[@]}" || rc=$?
+step HCBENCH "rig run $name ended (exit $rc) after $(( $(date +%s) - t0 )) s"
+
+run=$RIG_OUT/runs/$name
+ok=0
+for g in "${guests[@]}"; do
+	tap=$run/$g.tap
+	if [ -f "$tap" ] && grep -q '^# hcbench 5 ' "$tap" && [ -s "$counts" ]; then
+		cp "$counts" "$H/$g.counts"
+		cp "$tap" "$H/$g.tap"
+		if [ "$g" = pv32 ]; then
+			cp "$H/pv32.sites.new" "$H/pv32.sites"
+			mv "$H/pv32-vmlinux.new" "$H/pv32-vmlinux"
+		else
+			cp "$H/peer64.sites.new" "$H/peer64.sites"
+		fi
+		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt)" >"$H/$g.run"
+		step HCBENCH "$g: results kept in ${H#"$TOP"/}"
+		ok=$((ok + 1))
+	else
+		step WARN "$g: no complete hcbench output (see ${run#"$TOP"/})"
+	fi
+done
+[ "$ok" -gt 0 ] || die "no guest finished its hcbench windows"
+if [ -z "${HC_NOREPORT:-}" ]; then
+	python3 "$TOP/tools/bench/hcreport.py" "$H" --doc "$TOP/Documentation/benchmarks.md"
+else
+	python3 "$TOP/tools/bench/hcreport.py" "$H"
+fi
+[ "$ok" -eq ${#guests[@]} ] || exit 1
