@@ -92,22 +92,31 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 	pvgrub)
 		d=$run/pvgrub-root
 		rm -rf "$d"
-		cp -a "$payload" "$d"
-		mkdir -p "$d/boot/grub"
-		kargs=
+		kargs= root_kind=$payload_kind
 		# The series kernel on the pvgrub disk only on request: booted
 		# through pvgrub it made the shim triple-fault in 2 of 3 runs
 		# (2026-11-27); pv32.cfg loads it directly.
 		if [ -n "$i386k" ] && [ -n "${RIG_PVGRUB_SERIES:-}" ]; then
+			# The Debian i386 root when made (make guest-debian),
+			# with the kernel in its /boot, as a distribution has it.
+			if [ -x "$OUT/guest/debian/root/init" ]; then
+				cp -a "$OUT/guest/debian/root" "$d"
+				root_kind=debian kargs="guest.debian=1"
+			else
+				cp -a "$payload" "$d"
+			fi
+			mkdir -p "$d/boot/grub"
 			cp "$i386k" "$d/boot/vmlinuz"
 			what="series i386 kernel $i386k"
 			pvgrub_kernel=$i386k
 			# The guest knobs pv32.cfg gives the same kernel (its
 			# test selection among them).
-			kargs="rootwait guest.disk=xvda guest.cpus=1 $(sed -n 's/.*\(guest\.tests=[^ "]*\).*/\1/p' "$TOP/guest/xl/pv32.cfg" | head -n 1)"
+			kargs="$kargs rootwait guest.disk=xvda guest.cpus=1 $(sed -n 's/.*\(guest\.tests=[^ "]*\).*/\1/p' "$TOP/guest/xl/pv32.cfg" | head -n 1)"
 		else
+			cp -a "$payload" "$d"
+			mkdir -p "$d/boot/grub"
 			cp "$RIG_PVGRUB_PAYLOAD" "$d/boot/vmlinuz"
-			what="payload pvgrub2 image (no i386 kernel built yet)"
+			what="payload pvgrub2 image (the series kernel only with RIG_PVGRUB_SERIES=1)"
 		fi
 		cat >"$d/boot/grub/grub.cfg" <<CFG
 echo "RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)"
@@ -119,7 +128,7 @@ halt
 CFG
 		mkdisk "$d" "$run/work/disks/$g.img"
 		rm -rf "$d"
-		step DISK "$g: xvda = ext4 of $payload_kind root + /boot/grub/grub.cfg + /boot/vmlinuz = $what" ;;
+		step DISK "$g: xvda = ext4 of $root_kind root + /boot/grub/grub.cfg + /boot/vmlinuz = $what" ;;
 	none|'') ;;
 	*) die "$src: unknown rig-disk '$disk'" ;;
 	esac
