@@ -26,6 +26,9 @@ WHAT = {
     'getppid': 'null system call (getppid)',
     'spin': 'no system call: 1000 iterations of a user loop',
 }
+# Hypercalls of event and timer work, whatever the op: reprogramming the
+# one-shot timer, and the pending-event kick when interrupts are enabled.
+TIMER = ('xen_vcpuop_set_next_event', 'xen_force_evtchn_callback')
 # Xen's public/xen.h
 HNAME = {0: 'set_trap_table', 1: 'mmu_update', 2: 'set_gdt', 3: 'stack_switch',
          4: 'set_callbacks', 5: 'fpu_taskswitch', 6: 'sched_op_compat',
@@ -92,6 +95,19 @@ def analyse(d, g, base, counter):
     wins, syms, kernel = read_tap(os.path.join(d, g + '.tap'))
     mc_funcs = {s[2] for s in sites.values() if s[0] == 'hc' and s[1] == '13'}
     res, notes = {}, []
+    # The site list against the symbols of the running kernel.
+    with open(os.path.join(d, g + '.sites')) as f:
+        m = re.search(r'trampoline ([0-9a-f]+)', f.readline())
+    tramp = int(m.group(1), 16) if m else None
+    if '__SCT__xen_hypercall' in syms:
+        notes.append('trampoline from the disassembly %x, __SCT__xen_hypercall in '
+                     '/proc/kallsyms %x: %s' % (tramp or 0, syms['__SCT__xen_hypercall'],
+                                                'same' if tramp == syms['__SCT__xen_hypercall']
+                                                else 'DIFFERENT'))
+    if 'xen_mc_flush' in syms:
+        mc = [a for a, s in sites.items() if s[0] == 'hc' and s[1] == '13']
+        notes.append('multicall site %s, xen_mc_flush in /proc/kallsyms at %x' % (
+            ' '.join('%x' % a for a in mc), syms['xen_mc_flush']))
     for op, (w, n, secs) in wins.items():
         a, b = counts.get(base + 2 * w), counts.get(base + 2 * w + 1)
         if not a or not b:
@@ -102,12 +118,20 @@ def analyse(d, g, base, counter):
         ds = {s: b[1].get(s, 0) - a[1].get(s, 0) for s in set(a[1]) | set(b[1])}
         ds = {s: v for s, v in ds.items() if v and s in sites}
         by = collections.Counter()
-        mcalls = single = entries = 0
+        mcalls = single = entries = hcret = upcalls = timer = iret = 0
         callers = collections.Counter()
         for s, v in ds.items():
             kind, nr, func = sites[s]
             if kind == 'hc' and nr == '13':
                 mcalls += v
+            if kind == 'hcret':
+                hcret += v
+            if kind == 'upcall':
+                upcalls += v
+            if kind == 'iret':
+                iret += v
+            if kind == 'hc' and func in TIMER:
+                timer += v
             if kind == 'hc' and nr == '?' and func in mc_funcs:
                 single += v
                 by['mc-single'] += v
@@ -119,8 +143,12 @@ def analyse(d, g, base, counter):
             elif kind == 'mccall':
                 callers[func] += v
         total = dt[counter]
+        cont = total - iret - hcret if hcret else 0
+        by['continuation'] = cont
         by['unattributed'] = total - sum(v for k, v in by.items())
         res[op] = dict(n=n, secs=secs, total=total, mcalls=mcalls, single=single,
+                       cont=cont, upcalls=upcalls, timer=timer,
+                       net=total - cont - upcalls - timer,
                        entries=entries, callers=callers, by=by, vcpu=hb['vcpu'],
                        leak=dt['int82' if counter == 'syscall' else 'syscall'],
                        other=dt['other_' + counter])
@@ -163,18 +191,44 @@ def report(d):
             ratio = '%.2f' % ((p[op]['total'] / p[op]['n']) / (q[op]['total'] / q[op]['n']))
         out.append('| %s | %s | %s |' % (WHAT[op], ' | '.join(cells), ratio))
     out.append('')
+    out.append('Without the event and timer work (each event upcall\'s iret, timer '
+               'reprogramming, the pending-event kick) and without continuations (Xen '
+               'preempting a hypercall and making the guest issue it again):')
+    out.append('')
+    out.append('| op | pv32 | peer64 | ratio | pv32 continuations/op | pv32 event+timer/op '
+               '| peer64 continuations/op | peer64 event+timer/op |')
+    out.append('|---|---:|---:|---:|---:|---:|---:|---:|')
+    for op in OPS:
+        if op not in p and op not in q:
+            continue
+        cells = []
+        for r in (p, q):
+            cells.append(fmt(r[op]['net'] / r[op]['n']) if op in r else '-')
+        ratio = '-'
+        if op in p and op in q and q[op]['net']:
+            ratio = '%.2f' % ((p[op]['net'] / p[op]['n']) / (q[op]['net'] / q[op]['n']))
+        for r in (p, q):
+            if op in r:
+                cells += [fmt(r[op]['cont'] / r[op]['n']),
+                          fmt((r[op]['upcalls'] + r[op]['timer']) / r[op]['n'])]
+            else:
+                cells += ['-', '-']
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            op, cells[0], cells[1], ratio, cells[2], cells[3], cells[4], cells[5]))
+    out.append('')
     # windows: iterations, seconds, checks
     out.append('| guest | op | iterations | window (s, guest clock) | hypercalls in window '
-               '| multicalls | entries queued (multicall + single) | vCPU | other hypercall kind on that vCPU |')
-    out.append('|---|---|---:|---:|---:|---:|---:|---:|---:|')
+               '| multicalls | single-entry flushes | entries queued | continuations '
+               '| event upcalls | vCPU | other kind on that vCPU |')
+    out.append('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for g in data:
         r = data[g][0]
         for op in OPS:
             if op in r:
                 x = r[op]
-                ent = str(x['entries']) if x['entries'] else 'n/a'
-                out.append('| %s | %s | %d | %.3f | %d | %d | %s | %d | %d |' % (
-                    g, op, x['n'], x['secs'], x['total'], x['mcalls'], ent, x['vcpu'], x['leak']))
+                out.append('| %s | %s | %d | %.3f | %d | %d | %d | %d | %d | %d | %d | %d |' % (
+                    g, op, x['n'], x['secs'], x['total'], x['mcalls'], x['single'], x['entries'],
+                    x['cont'], x['upcalls'], x['vcpu'], x['leak']))
     out.append('')
     # breakdown per hypercall
     out.append('Per operation, by hypercall (`mc-single`: xen_mc_flush with one entry '
@@ -195,21 +249,22 @@ def report(d):
                 name = HNAME.get(int(k), k) if k.isdigit() else k
                 parts.append('%s %s' % (name, fmt(v / x['n'])))
             out.append('| %s | %s | %s |' % (g, op, ', '.join(parts)))
-    if 'pv32' in data:
-        r = data['pv32'][0]
-        rows = []
+    rows = []
+    for g in data:
+        r = data[g][0]
         for op in OPS:
             if op in r and r[op]['callers']:
                 c = r[op]['callers']
-                rows.append('| %s | %s |' % (op, ', '.join(
+                rows.append('| %s | %s | %s |' % (g, op, ', '.join(
                     '%s %s' % (f, fmt(v / r[op]['n'])) for f, v in c.most_common(8))))
-        if rows:
-            out.append('')
-            out.append('pv32: multicall entries queued per op, by caller of `__xen_mc_entry`:')
-            out.append('')
-            out.append('| op | entries per op |')
-            out.append('|---|---|')
-            out += rows
+    if rows:
+        out.append('')
+        out.append('Multicall entries queued per op (`__xen_mc_entry` calls, by caller; '
+                   '`xen_mc_flush` sends one entry as a plain hypercall, more as a multicall):')
+        out.append('')
+        out.append('| guest | op | entries per op |')
+        out.append('|---|---|---|')
+        out += rows
     out.append('')
     for g in data:
         _, syms, kernel, notes = data[g]

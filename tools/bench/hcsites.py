@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""hcsites.py KERNEL OUT: the hypercall sites of a Xen PV kernel, for the
+"""hcsites.py KERNEL OUT [MAP]: the hypercall sites of a Xen PV kernel, for the
 QEMU plugin tools/bench/hcount.c (which reads the first field of each
 line) and for tools/bench/hcreport.py (which reads all of them).
 
@@ -17,13 +17,22 @@ Output lines: "ADDR KIND NR FUNC"
   mccall    a call of __xen_mc_entry; FUNC says from where; only with
             symbols
   mcflush   the first instruction of xen_mc_flush; only with symbols
+  hcret     the instruction after the hypercall instruction of
+            xen_hypercall_pv: hypercalls that returned (the hypercall
+            instruction runs once more per continuation)
+  upcall    the first instruction of asm_exc_xen_hypervisor_callback:
+            event upcalls (each returns with an iret hypercall)
+
+MAP: a symbol map ("ADDR TYPE NAME", e.g. from tools/bench/kallsyms.py)
+for a kernel without ELF symbols.
 
 The trampoline is found without symbols too (the 64-bit peer's vmlinux
 is stripped): the static call trampoline ("jmp X; ud1 %esp,%ecx") that
 is the most frequent call target right after "mov $N,%eax" with N a
-hypercall number.  FUNC is the enclosing symbol when the ELF has them,
+hypercall number.  FUNC is the enclosing symbol (from the ELF or MAP),
 else "fn@ADDR", a guessed function start.
 """
+import bisect
 import collections
 import re
 import subprocess
@@ -74,9 +83,28 @@ def writes_eax(mn, ops):
     return dst in ('%eax', '%rax', '%ax', '%al', '%ah')
 
 
+def relabel(ins, mapfile):
+    """function names from a symbol map ("ADDR TYPE NAME" lines)"""
+    syms = []
+    with open(mapfile) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 3 and w[1] in 'TtWw':
+                syms.append((int(w[0], 16), w[2]))
+    syms.sort()
+    addrs = [a for a, _ in syms]
+    out = []
+    for a, b, mn, ops, f in ins:
+        i = bisect.bisect_right(addrs, a) - 1
+        out.append((a, b, mn, ops, syms[i][1] if i >= 0 else '-'))
+    return out
+
+
 def main():
     kernel, outname = sys.argv[1], sys.argv[2]
     ins = disassemble(kernel)
+    if len(sys.argv) > 3:
+        ins = relabel(ins, sys.argv[3])
     by_addr = {a: i for i, (a, *_rest) in enumerate(ins)}
     targets = set()
     for a, b, mn, ops, f in ins:
@@ -107,6 +135,7 @@ def main():
     tramp = cnt.most_common(1)[0][0]
 
     syms = {f: a for a, b, mn, ops, f in reversed(ins)}   # first address of each func
+    syms = {f: a for f, a in syms.items() if ins[by_addr[a]][4] == f}
     lines = ['# hcsites %s: trampoline %x (%d sites after mov $N,%%eax)' %
              (kernel, tramp, cnt[tramp])]
 
@@ -135,6 +164,14 @@ def main():
         if b in (b'\xcd\x82', b'\x0f\x05') and i and MOVEAX.match(ins[i - 1][3]) and \
                 int(MOVEAX.match(ins[i - 1][3]).group(1), 16) == 23:
             lines.append('%x iret 23 %s' % (a, f))
+        elif b in (b'\xcd\x82', b'\x0f\x05') and f == 'xen_hypercall_pv':
+            # the instruction after it runs once per hypercall; the
+            # hypercall instruction once more per continuation (Xen
+            # preempted the hypercall and rewound the guest to redo it)
+            lines.append('%x hcret - %s' % (ins[i + 1][0], f))
+    if 'asm_exc_xen_hypervisor_callback' in syms:
+        lines.append('%x upcall - asm_exc_xen_hypervisor_callback' %
+                     syms['asm_exc_xen_hypervisor_callback'])
     if '__xen_mc_entry' in syms:
         mce = syms['__xen_mc_entry']
         lines.append('%x mcentry - __xen_mc_entry' % mce)

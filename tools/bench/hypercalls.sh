@@ -57,17 +57,20 @@ i386k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
 [ -f "$i386k" ] || die "no i386 Xen kernel at $i386k (make kernel CONFIG=i386-xen, or RIG_I386_KERNEL)"
 peerk=$RIG_OUT/dom0-root/boot/rig-vmlinux
 [ -f "$peerk" ] || die "no peer kernel $peerk (make rig)"
-sites() { # NAME KERNEL: out/bench/hc/NAME.sites, cached by the kernel's checksum
-	local sum; sum=$(sha256sum "$2" | cut -c1-16)
+sites() { # NAME KERNEL [MAP]: out/bench/hc/NAME.sites, cached by checksums
+	local sum; sum=$(cat "$2" "${3:-/dev/null}" "$TOP/tools/bench/hcsites.py" | sha256sum | cut -c1-16)
 	if [ "$(cat "$H/$1.sites.sum" 2>/dev/null)" != "$sum" ] || [ ! -s "$H/$1.sites.new" ]; then
 		step HCBENCH "$1: hypercall sites of $2 (objdump)"
-		python3 "$TOP/tools/bench/hcsites.py" "$2" "$H/$1.sites.new"
+		python3 "$TOP/tools/bench/hcsites.py" "$2" "$H/$1.sites.new" ${3:+"$3"}
 		echo "$sum" >"$H/$1.sites.sum"
 	fi
 }
 cp "$i386k" "$H/pv32-vmlinux.new"
 sites pv32 "$H/pv32-vmlinux.new"
-sites peer64 "$peerk"
+# The peer's vmlinux is stripped (Debian's System.map is a placeholder):
+# its symbols come from its own kallsyms tables.
+python3 "$TOP/tools/bench/kallsyms.py" "$peerk" >"$H/peer64.map"
+sites peer64 "$peerk" "$H/peer64.map"
 cat "$H/pv32.sites.new" "$H/peer64.sites.new" >"$H/all.sites"
 
 name=hcbench-$(IFS=+; echo "${guests[*]}")
