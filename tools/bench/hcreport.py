@@ -118,7 +118,7 @@ def analyse(d, g, base, counter):
         ds = {s: b[1].get(s, 0) - a[1].get(s, 0) for s in set(a[1]) | set(b[1])}
         ds = {s: v for s, v in ds.items() if v and s in sites}
         by = collections.Counter()
-        mcalls = single = entries = hcret = upcalls = timer = iret = 0
+        mcalls = single = entries = hcret = upcalls = timer = iret = switches = 0
         callers = collections.Counter()
         for s, v in ds.items():
             kind, nr, func = sites[s]
@@ -128,6 +128,8 @@ def analyse(d, g, base, counter):
                 hcret += v
             if kind == 'upcall':
                 upcalls += v
+            if kind == 'switch':
+                switches += v
             if kind == 'iret':
                 iret += v
             if kind == 'hc' and func in TIMER:
@@ -147,7 +149,7 @@ def analyse(d, g, base, counter):
         by['continuation'] = cont
         by['unattributed'] = total - sum(v for k, v in by.items())
         res[op] = dict(n=n, secs=secs, total=total, mcalls=mcalls, single=single,
-                       cont=cont, upcalls=upcalls, timer=timer,
+                       cont=cont, upcalls=upcalls, timer=timer, switches=switches,
                        net=total - cont - upcalls - timer,
                        entries=entries, callers=callers, by=by, vcpu=hb['vcpu'],
                        leak=dt['int82' if counter == 'syscall' else 'syscall'],
@@ -219,16 +221,16 @@ def report(d):
     # windows: iterations, seconds, checks
     out.append('| guest | op | iterations | window (s, guest clock) | hypercalls in window '
                '| multicalls | single-entry flushes | entries queued | continuations '
-               '| event upcalls | vCPU | other kind on that vCPU |')
-    out.append('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+               '| event upcalls | context switches | vCPU | other kind on that vCPU |')
+    out.append('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for g in data:
         r = data[g][0]
         for op in OPS:
             if op in r:
                 x = r[op]
-                out.append('| %s | %s | %d | %.3f | %d | %d | %d | %d | %d | %d | %d | %d |' % (
+                out.append('| %s | %s | %d | %.3f | %d | %d | %d | %d | %d | %d | %d | %d | %d |' % (
                     g, op, x['n'], x['secs'], x['total'], x['mcalls'], x['single'], x['entries'],
-                    x['cont'], x['upcalls'], x['vcpu'], x['leak']))
+                    x['cont'], x['upcalls'], x['switches'], x['vcpu'], x['leak']))
     out.append('')
     # breakdown per hypercall
     out.append('Per operation, by hypercall (`mc-single`: xen_mc_flush with one entry '

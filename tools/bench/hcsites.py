@@ -20,6 +20,7 @@ Output lines: "ADDR KIND NR FUNC"
   hcret     the instruction after the hypercall instruction of
             xen_hypercall_pv: hypercalls that returned (the hypercall
             instruction runs once more per continuation)
+  switch    the first instruction of __switch_to: context switches
   upcall    the first instruction of asm_exc_xen_hypervisor_callback:
             event upcalls (each returns with an iret hypercall)
 
@@ -169,6 +170,8 @@ def main():
             # hypercall instruction once more per continuation (Xen
             # preempted the hypercall and rewound the guest to redo it)
             lines.append('%x hcret - %s' % (ins[i + 1][0], f))
+    if '__switch_to' in syms:
+        lines.append('%x switch - __switch_to' % syms['__switch_to'])
     if 'asm_exc_xen_hypervisor_callback' in syms:
         lines.append('%x upcall - asm_exc_xen_hypervisor_callback' %
                      syms['asm_exc_xen_hypervisor_callback'])
