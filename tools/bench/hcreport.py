@@ -120,6 +120,7 @@ def analyse(d, g, base, counter):
         by = collections.Counter()
         mcalls = single = entries = hcret = upcalls = timer = iret = switches = 0
         callers = collections.Counter()
+        fns = collections.Counter()
         for s, v in ds.items():
             kind, nr, func = sites[s]
             if kind == 'hc' and nr == '13':
@@ -130,6 +131,8 @@ def analyse(d, g, base, counter):
                 upcalls += v
             if kind == 'switch':
                 switches += v
+            if kind == 'fn':
+                fns[func] += v
             if kind == 'iret':
                 iret += v
             if kind == 'hc' and func in TIMER:
@@ -149,7 +152,7 @@ def analyse(d, g, base, counter):
         by['continuation'] = cont
         by['unattributed'] = total - sum(v for k, v in by.items())
         res[op] = dict(n=n, secs=secs, total=total, mcalls=mcalls, single=single,
-                       cont=cont, upcalls=upcalls, timer=timer, switches=switches,
+                       cont=cont, upcalls=upcalls, timer=timer, switches=switches, fns=fns,
                        net=total - cont - upcalls - timer,
                        entries=entries, callers=callers, by=by, vcpu=hb['vcpu'],
                        leak=dt['int82' if counter == 'syscall' else 'syscall'],
@@ -265,6 +268,21 @@ def report(d):
                    '`xen_mc_flush` sends one entry as a plain hypercall, more as a multicall):')
         out.append('')
         out.append('| guest | op | entries per op |')
+        out.append('|---|---|---|')
+        out += rows
+    rows = []
+    for g in data:
+        r = data[g][0]
+        for op in OPS:
+            if op in r and r[op]['fns']:
+                rows.append('| %s | %s | %s |' % (g, op, ', '.join(
+                    '%s %s' % (f, fmt(v / r[op]['n'])) for f, v in sorted(r[op]['fns'].items()))))
+    if rows:
+        out.append('')
+        out.append('Calls per op of some kernel functions (where the context switches and '
+                   'the event work come from):')
+        out.append('')
+        out.append('| guest | op | calls per op |')
         out.append('|---|---|---|')
         out += rows
     out.append('')

@@ -21,6 +21,7 @@ Output lines: "ADDR KIND NR FUNC"
             xen_hypercall_pv: hypercalls that returned (the hypercall
             instruction runs once more per continuation)
   switch    the first instruction of __switch_to: context switches
+  fn        the first instruction of a function of WATCH (diagnosis)
   upcall    the first instruction of asm_exc_xen_hypervisor_callback:
             event upcalls (each returns with an iret hypercall)
 
@@ -39,6 +40,12 @@ import re
 import subprocess
 import sys
 
+# Functions whose calls are counted too, to tell where context switches
+# and hypercalls come from (kind "fn").
+WATCH = ('do_idle', 'process_one_work', 'rcu_core', 'handle_softirqs', '__do_softirq',
+         'xen_pgd_pin', 'xen_pgd_unpin', 'xen_timer_interrupt', 'schedule_tail',
+         'do_exit', 'kernel_clone', 'bprm_execve', 'xen_leave_lazy_mmu',
+         'xen_enter_lazy_mmu', 'pick_next_task_fair', 'smpboot_thread_fn')
 INSN = re.compile(r'^\s*([0-9a-f]+):\t([0-9a-f ]+?)\s*\t(\S+)\s*(.*)$')
 FUNC = re.compile(r'^([0-9a-f]+) <([^>]+)>:$')
 TARGET = re.compile(r'^(?:\*?)(?:0x)?([0-9a-f]+)(?: <([^>]+)>)?$')
@@ -172,6 +179,9 @@ def main():
             lines.append('%x hcret - %s' % (ins[i + 1][0], f))
     if '__switch_to' in syms:
         lines.append('%x switch - __switch_to' % syms['__switch_to'])
+    for f in WATCH:
+        if f in syms:
+            lines.append('%x fn - %s' % (syms[f], f))
     if 'asm_exc_xen_hypervisor_callback' in syms:
         lines.append('%x upcall - asm_exc_xen_hypervisor_callback' %
                      syms['asm_exc_xen_hypervisor_callback'])
