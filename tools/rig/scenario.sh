@@ -93,10 +93,12 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 		d=$run/pvgrub-root
 		rm -rf "$d"
 		kargs= root_kind=$payload_kind
-		# The series kernel on the pvgrub disk only on request: booted
-		# through pvgrub it made the shim triple-fault in 2 of 3 runs
-		# (2026-11-27); pv32.cfg loads it directly.
-		if [ -n "$i386k" ] && [ -n "${RIG_PVGRUB_SERIES:-}" ]; then
+		# The series kernel on the pvgrub disk when it is built (not
+		# with RIG_PVGRUB_SERIES=0: then the payload).  Its earlier
+		# failures through pvgrub (shim triple faults, QEMU crashes)
+		# came from the mov_ss_trap selftest, which pv32.cfg no longer
+		# runs: with the rest, 19/19 passed on 2026-11-27.
+		if [ -n "$i386k" ] && [ "${RIG_PVGRUB_SERIES:-1}" != 0 ]; then
 			# The Debian i386 root when made (make guest-debian),
 			# with the kernel in its /boot, as a distribution has it.
 			if [ -x "$OUT/guest/debian/root/init" ]; then
@@ -116,7 +118,7 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 			cp -a "$payload" "$d"
 			mkdir -p "$d/boot/grub"
 			cp "$RIG_PVGRUB_PAYLOAD" "$d/boot/vmlinuz"
-			what="payload pvgrub2 image (the series kernel only with RIG_PVGRUB_SERIES=1)"
+			what="payload pvgrub2 image (no i386 kernel built, or RIG_PVGRUB_SERIES=0)"
 		fi
 		cat >"$d/boot/grub/grub.cfg" <<CFG
 echo "RIG-PVGRUB-DISK: grub.cfg read from (xen/xvda)"
