@@ -221,6 +221,26 @@ def report(d):
         out.append('| %s | %s | %s | %s | %s | %s | %s | %s |' % (
             op, cells[0], cells[1], ratio, cells[2], cells[3], cells[4], cells[5]))
     out.append('')
+    # the context switch itself: the pipe window per __switch_to
+    rows = []
+    for g in data:
+        x = data[g][0].get('pipe-pingpong')
+        if not x or not x['switches']:
+            continue
+        sw = x['switches']
+        seg = x['by'].get('25', 0)
+        rows.append('| %s | %d | %.3f | %.2f | %.2f | %.2f | %.2f |' % (
+            g, sw, x['mcalls'] / sw, x['single'] / sw, x['cont'] / sw, seg / sw,
+            (x['mcalls'] + x['single'] + x['cont'] + seg) / sw))
+    if rows:
+        out.append('Per context switch (pipe window, divided by the calls of `__switch_to` '
+                   'in it):')
+        out.append('')
+        out.append('| guest | context switches | multicalls | single-entry flushes '
+                   '| continuations | set_segment_base | together |')
+        out.append('|---|---:|---:|---:|---:|---:|---:|')
+        out += rows
+        out.append('')
     # windows: iterations, seconds, checks
     out.append('| guest | op | iterations | window (s, guest clock) | hypercalls in window '
                '| multicalls | single-entry flushes | entries queued | continuations '
