@@ -192,7 +192,7 @@ def report(d):
             else:
                 cells += ['-', '-']
         ratio = '-'
-        if op in p and op in q and q[op]['total']:
+        if op in p and op in q and q[op]['total'] and op != 'spin':
             ratio = '%.2f' % ((p[op]['total'] / p[op]['n']) / (q[op]['total'] / q[op]['n']))
         out.append('| %s | %s | %s |' % (WHAT[op], ' | '.join(cells), ratio))
     out.append('')
@@ -210,7 +210,7 @@ def report(d):
         for r in (p, q):
             cells.append(fmt(r[op]['net'] / r[op]['n']) if op in r else '-')
         ratio = '-'
-        if op in p and op in q and q[op]['net']:
+        if op in p and op in q and q[op]['net'] and op != 'spin':
             ratio = '%.2f' % ((p[op]['net'] / p[op]['n']) / (q[op]['net'] / q[op]['n']))
         for r in (p, q):
             if op in r:
