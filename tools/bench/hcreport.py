@@ -16,7 +16,7 @@ import os
 import re
 import sys
 
-GUESTS = (('pv32', 1000, 'int82'), ('peer64', 2000, 'syscall'))
+GUESTS = (('pv32', 1000, 'int82'), ('peer64', 2000, 'syscall'), ('peer64shim', 2000, 'syscall'))
 OPS = ('pipe-pingpong', 'fork-exec', 'page-fault', 'fork-exit', 'getppid', 'spin')
 WHAT = {
     'pipe-pingpong': 'context switch: pipe round trip (2 switches)',
@@ -195,6 +195,27 @@ def report(d):
         if op in p and op in q and q[op]['total'] and op != 'spin':
             ratio = '%.2f' % ((p[op]['total'] / p[op]['n']) / (q[op]['total'] / q[op]['n']))
         out.append('| %s | %s | %s |' % (WHAT[op], ' | '.join(cells), ratio))
+    ctl = data.get('peer64shim', ({},))[0]
+    if ctl:
+        out.append('')
+        out.append('Control: the peer through the PV shim too (`peer64shim`, one vCPU), '
+                   'hypercalls per op:')
+        out.append('')
+        out.append('| op | pv32 | peer64 | peer64shim | pv32/peer64shim | peer64shim continuations/op '
+                   '| peer64shim event+timer/op | peer64shim without both | peer64shim context switches/op |')
+        out.append('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+        for op in OPS:
+            if op not in ctl:
+                continue
+            c = ctl[op]
+            cells = [fmt(r[op]['total'] / r[op]['n']) if op in r else '-' for r in (p, q, ctl)]
+            ratio = '-'
+            if op in p and c['total'] and op != 'spin':
+                ratio = '%.2f' % ((p[op]['total'] / p[op]['n']) / (c['total'] / c['n']))
+            out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+                op, cells[0], cells[1], cells[2], ratio, fmt(c['cont'] / c['n']),
+                fmt((c['upcalls'] + c['timer']) / c['n']), fmt(c['net'] / c['n']),
+                fmt(c['switches'] / c['n'])))
     out.append('')
     out.append('Without the event and timer work (each event upcall\'s iret, timer '
                'reprogramming, the pending-event kick) and without continuations (Xen '

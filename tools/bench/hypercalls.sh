@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # hypercalls.sh [GUEST...]: hypercall accounting on the rig (make
 # bench-hypercalls; Documentation/benchmarks.md, "Hypercalls per
-# operation").  Default guests: peer64 pv32, both in one rig run.
+# operation").  Default guests: peer64 pv32, both in one rig run;
+# peer64shim (the peer through the PV shim, like pv32; one vCPU) is the
+# control for what the shim does: hypercalls.sh peer64shim.
 #
 # One QEMU run of tools/rig/scenario.sh with
 #   - the TCG plugin tools/bench/hcount.c (RIG_QEMU_EXTRA=-plugin ...),
@@ -29,7 +31,7 @@ mkdir -p "$H"
 guests=("$@")
 [ ${#guests[@]} -gt 0 ] || guests=(peer64 pv32)
 for g in "${guests[@]}"; do
-	case $g in pv32|peer64) ;; *) die "hypercalls.sh: guest $g? (pv32, peer64)" ;; esac
+	case $g in pv32|peer64|peer64shim) ;; *) die "hypercalls.sh: guest $g? (pv32, peer64, peer64shim)" ;; esac
 done
 
 # The plugin (Debian ships no qemu-plugin.h: tools/bench has the subset).
@@ -77,13 +79,19 @@ name=hcbench-$(IFS=+; echo "${guests[*]}")
 counts=$H/$name.counts
 rm -f "$counts"
 xargs=()
-for g in "${guests[@]}"; do xargs+=(-x "$g=guest.tests=hcbench guest.hcbench=1"); done
+for g in "${guests[@]}"; do
+	# peer64shim.cfg is the SMP control, with two vCPUs: one here (vcpus
+	# below, and nr_cpus=1 in case xl takes the config's first vcpus)
+	more=
+	[ "$g" != peer64shim ] || more=" nr_cpus=1"
+	xargs+=(-x "$g=guest.tests=hcbench guest.hcbench=1$more")
+done
 step HCBENCH "rig run $name: ${guests[*]} (dom0 on pCPU 0, guests on pCPU 1, plugin counts vCPU 1)"
 t0=$(date +%s)
 rc=0
 RIG_I386_KERNEL=$H/pv32-vmlinux.new \
 RIG_XEN_CMDLINE="$RIG_XEN_CMDLINE dom0_max_vcpus=1 dom0_vcpus_pin" \
-RIG_XL_EXTRA='cpus = "1"' \
+RIG_XL_EXTRA=$'cpus = "1"\nvcpus = 1' \
 RIG_QEMU_EXTRA="-plugin $so,out=$counts,sites=$H/all.sites" \
 	"$TOP/tools/rig/scenario.sh" -q -n "$name" "${xargs[@]}" "${guests[@]}" || rc=$?
 step HCBENCH "rig run $name ended (exit $rc) after $(( $(date +%s) - t0 )) s"
@@ -99,7 +107,7 @@ for g in "${guests[@]}"; do
 			cp "$H/pv32.sites.new" "$H/pv32.sites"
 			mv "$H/pv32-vmlinux.new" "$H/pv32-vmlinux"
 		else
-			cp "$H/peer64.sites.new" "$H/peer64.sites"
+			cp "$H/peer64.sites.new" "$H/$g.sites"
 		fi
 		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt)" >"$H/$g.run"
 		step HCBENCH "$g: results kept in ${H#"$TOP"/}"
