@@ -109,7 +109,9 @@ for g in "${guests[@]}"; do
 		else
 			cp "$H/peer64.sites.new" "$H/$g.sites"
 		fi
-		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt)" >"$H/$g.run"
+		k=$peerk
+		[ "$g" != pv32 ] || k=$H/pv32-vmlinux
+		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt; vmlinux sha256 $(sha256sum "$k" | cut -c1-16))" >"$H/$g.run"
 		step HCBENCH "$g: results kept in ${H#"$TOP"/}"
 		ok=$((ok + 1))
 	else
