@@ -87,7 +87,20 @@ done_ok() {	# k config key: already ok (or ok-lax) for this key?
 # file holding the first k patches.  quilt pop touches what it restores, so
 # the incremental builds see every file that changed.
 set_state() {
-	local k=$1
+	local k=$1 applied
+	# Going back: quilt wants the applied patches in the series file, so
+	# pop with the applied list as series first (quilt touches what it
+	# restores), then let tree.sh see a tree at k.
+	applied=$(grep -c . "$TREE/.pc/applied-patches" 2>/dev/null || true)
+	if [ "${applied:-0}" -gt "$k" ]; then
+		cp "$TREE/.pc/applied-patches" "$SC/series"
+		(cd "$TREE" && QUILT_PATCHES=patches QUILT_SERIES=series QUILT_PC=.pc \
+			quilt --quiltrc /dev/null pop -f -q $((applied - k))) >"$LOGDIR/quilt-pop.log" 2>&1 ||
+			{ tail -n 5 "$LOGDIR/quilt-pop.log" >&2; die "quilt pop to patch $k failed"; }
+		head -n "$k" "$TREE/.series-state" >"$TREE/.series-state.new"
+		mv "$TREE/.series-state.new" "$TREE/.series-state"
+		touch "$TREE/.tree-stamp"
+	fi
 	{ echo "# check-series: patches 1..$k of $TOP/series"; printf '%s\n' "${P[@]:0:$k}"; } >"$SC/series"
 	TREE=$TREE PATCHES=$SC/patches SERIES=$SC/series "$TOP/tools/tree.sh" >"$LOGDIR/tree.log" 2>&1 || {
 		sed 's/^/  | /' "$LOGDIR/tree.log" >&2
