@@ -59,7 +59,7 @@ guest-debian: guest
 domu: guest-debian rig
 	@tools/build-kernel.sh $(DOMU_CONFIG)
 	@RIG_I386_KERNEL=$(OUT)/build/$(DOMU_CONFIG)/vmlinux \
-		tools/rig/scenario.sh -q -n domu pv32; rc=$$?; \
+		tools/rig/scenario.sh -q -n domu -T userspace=600 -T tests=1500 pv32; rc=$$?; \
 		echo "domU console: $(OUT)/rig/runs/domu/results/guest-pv32.log"; \
 		tools/summary.sh $(OUT)/rig/runs/domu/pv32.tap && exit $$rc
 
