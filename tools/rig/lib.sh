@@ -26,7 +26,8 @@ RIG_QEMU_MEM=${RIG_QEMU_MEM:-3072}
 # SIGSEGV whenever the x86 selftest mov_ss_trap (data watchpoints, MOV SS)
 # ran in the 32-bit guest under the PV shim (3 of 3 runs on 2026-11-27);
 # with thread=single it passed, and dom0 booted no slower on this 2-core
-# machine.  RIG_QEMU_ACCEL=tcg brings MTTCG back.
+# machine (with a two-vCPU guest it still crashed QEMU: see
+# Documentation/rig.md).  RIG_QEMU_ACCEL=tcg brings MTTCG back.
 RIG_QEMU_ACCEL=${RIG_QEMU_ACCEL:-tcg,thread=single}
 RIG_XEN_CMDLINE=${RIG_XEN_CMDLINE:-loglvl=all guest_loglvl=all console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M}
 RIG_DOM0_CMDLINE=${RIG_DOM0_CMDLINE:-root=/dev/vda rw console=hvc0 init=/sbin/rig-init}
