@@ -2,8 +2,9 @@
 # The series' i386 PAE kernel (out/build/i386-xen) as a 32-bit Xen PV domU
 # on the rig, through the PV shim: boots as a PV guest, mounts its root from
 # xvda (blkfront) holding a Debian i386 root (mmdebstrap), runs the guest
-# suite (with the 32-bit x86 selftests), answers `xl sysrq`, powers off on
-# `xl shutdown` within the bound, and logs no WARN, BUG or Oops.
+# suite (with the 32-bit x86 selftests), answers `xl sysrq`, comes back
+# after `xl reboot`, powers off on `xl shutdown` within the bound, and logs
+# no WARN, BUG or Oops.  (A crash through `xl sysrq c`: tests/250.)
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
 k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
@@ -52,6 +53,12 @@ known=$(grep -cE '^not ok [0-9]+ - 60-x86-.*# TODO' "$tap" 2>/dev/null)
 ok $? "pv32 ran all $want 32-bit x86 selftests of the guest tree: $got passed, $known known differences (TODO)"
 grep -Eq '^guest-sysrq +pv32 +ok' "$run/stages.txt" 2>/dev/null
 ok $? "xl sysrq pv32 h reached the guest's sysrq handler"
+# The life cycle: each later life boots from the same root, which
+# /init marks, and runs the guest.again tests.
+grep -Eq '^guest-reboot +pv32 +ok .*reason=1 ' "$run/stages.txt" 2>/dev/null &&
+	clean | grep -q '^guest: boot 2 of this root'
+ok $? "xl reboot: pv32 shut down with reason code 1 (reboot), xl built it again, and it booted a second time"
+guest_results "$run/pv32.boot2.tap" pv32-after-reboot
 grep -Eq '^guest-shutdown +pv32 +ok .*by=xl-shutdown reason=poweroff' "$run/stages.txt" 2>/dev/null
 ok $? "xl shutdown -w powered pv32 off (reason code 0) within the bound"
 ! clean | grep -v '^(XEN)' | grep -qE 'WARNING:|BUG:|Oops|Kernel panic|general protection'

@@ -11,7 +11,9 @@
 #   -x GUEST=ARGS   more kernel command line for GUEST (e.g.
 #                   -x peer64=guest.tests=basic); repeatable
 #   -T STAGE=SECS   bound of a stage: xen dom0 created userspace tests
-#                   sysrq shutdown
+#                   sysrq shutdown (a restart, rig-end reboot or crash
+#                   before the last word, is bounded by shutdown + created
+#                   + userspace + tests)
 #   -q              no live console lines, only the progress lines
 # environment:
 #   RIG_QEMU_EXTRA  more QEMU arguments, split at spaces (e.g. -plugin ...)
@@ -148,6 +150,15 @@ CFG
 	[ -z "${RIG_XL_EXTRA:-}" ] || printf '%s\n' "$RIG_XL_EXTRA" >>"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
 	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src") sysrq=$(meta sysrq "$src")
+	# rig-end: words, the last ends the guest (shutdown self crash), each
+	# one before ends one life of it (reboot crash): xl restarts it.
+	set -- ${endm:-self}
+	mid=()
+	while [ $# -gt 1 ]; do
+		case $1 in reboot|crash) mid+=("$1") ;; *) die "$src: rig-end: '$1' can only be last (reboot crash before the last)" ;; esac
+		shift
+	done
+	case $1 in shutdown|self|crash) ;; *) die "$src: rig-end: unknown last word '$1' (shutdown self crash)" ;; esac
 	key=${g//[^A-Za-z0-9_]/_}
 	{
 		printf 'G_%s_cfg=%q\n' "$key" "/rig/xl/$g.cfg"
@@ -159,6 +170,7 @@ CFG
 	host_stages+=("guest-created:$g" "guest-userspace:$g")
 	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
 	[ -n "$sysrq" ] && host_stages+=("guest-sysrq:$g")
+	for w in "${mid[@]}"; do host_stages+=("guest-$w:$g"); done
 	host_stages+=("guest-shutdown:$g")
 done
 echo "payload $payload_kind $payload" >"$run/info.txt"
@@ -197,7 +209,11 @@ fi
 # --- scenario: QEMU in the background, the host watches the serial log.
 total=0
 for s in "${host_stages[@]}"; do
-	k=${s%%:*}; k=${k#guest-}; total=$(( total + T[$k] ))
+	k=${s%%:*}; k=${k#guest-}
+	case $k in
+	reboot|crash) total=$(( total + T[shutdown] + T[created] + T[userspace] + T[tests] )) ;;
+	*) total=$(( total + T[$k] )) ;;
+	esac
 done
 total=$(( total + 120 ))
 serial=$run/serial.log
@@ -219,6 +235,8 @@ bound_of() { # host bound of the stage awaited: its own + slack for dom0's
 	case $s in
 	xen|dom0) echo "${T[$s]}" ;;
 	results) echo 90 ;;
+	# xl reboot or crash: the domain ends, comes back, boots and tests again
+	guest-reboot|guest-crash) echo $(( T[shutdown] + T[created] + T[userspace] + T[tests] + 30 )) ;;
 	*) s=${s#guest-}; echo $(( T[$s] + 30 )) ;;
 	esac
 }
@@ -295,9 +313,13 @@ fi
 for g in "${guests[@]}"; do
 	f=$run/results/guest-$g.log
 	[ -f "$f" ] || continue
-	tr -d '\r' <"$f" | sed -n '/^=== GUEST-TAP BEGIN ===$/,/^=== GUEST-TAP END ===$/p' |
-		sed '1d;$d' >"$run/$g.tap"
-	[ -s "$run/$g.tap" ] || rm -f "$run/$g.tap"
+	# The TAP between the markers: the first boot's in GUEST.tap, a later
+	# boot's (after xl reboot) in GUEST.bootN.tap.
+	rm -f "$run/$g.tap" "$run/$g".boot*.tap
+	tr -d '\r' <"$f" | awk -v base="$run/$g" '
+		/^=== GUEST-TAP BEGIN ===$/ { n++; on = 1; out = base (n > 1 ? ".boot" n : "") ".tap"; next }
+		/^=== GUEST-TAP END ===$/ { on = 0; next }
+		on { print > out }'
 done
 
 if [ -n "$failed" ] || [ "$scenario_end" != OK ]; then
