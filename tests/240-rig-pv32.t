@@ -49,8 +49,12 @@ guest_results "$tap" pv32
 want=$(ls "$OUT"/guest/root/tests/ | grep -c '^60-x86-')
 got=$(grep -cE '^ok [0-9]+ - 60-x86-' "$tap" 2>/dev/null)
 known=$(grep -cE '^not ok [0-9]+ - 60-x86-.*# TODO' "$tap" 2>/dev/null)
-[ "$want" -gt 0 ] && [ $((got + known)) = "$want" ]
-ok $? "pv32 ran all $want 32-bit x86 selftests of the guest tree: $got passed, $known known differences (TODO)"
+# Named in pv32.cfg (guest.skip): mov_ss_trap, whose armed watchpoint
+# makes QEMU 7.2 crash with the guest's SYSCALL entry and IRET exit.
+skipped=$(grep -cE '^ok [0-9]+ - 60-x86-mov_ss_trap # SKIP' "$tap" 2>/dev/null)
+got=$((got - skipped))
+[ "$want" -gt 0 ] && [ $((got + known + skipped)) = "$want" ] && [ "$skipped" -le 1 ]
+ok $? "pv32 ran the $want 32-bit x86 selftests of the guest tree: $got passed, $known known differences (TODO), $skipped not run (mov_ss_trap: the emulator)"
 grep -Eq '^guest-sysrq +pv32 +ok' "$run/stages.txt" 2>/dev/null
 ok $? "xl sysrq pv32 h reached the guest's sysrq handler"
 # The life cycle: each later life boots from the same root, which

@@ -55,6 +55,7 @@ rig_scenario() {
 	local name=$1 attempt rc infra log=$OUT/rig/$1.out
 	shift
 	mkdir -p "$OUT/rig"
+	rm -rf "$OUT/rig/runs/$name".try* "$OUT/rig/$name".try*.out
 	for attempt in 1 2 3 4; do
 		"$TOP/tools/rig/scenario.sh" -q -n "$name" "$@" >"$log" 2>&1
 		rc=$?
@@ -65,6 +66,11 @@ rig_scenario() {
 		[ -n "$infra" ] || return $rc
 		echo "# run $attempt: $infra (the emulated host, not the guest); trying again"
 		diag <"$log"
+		# Keep what it left for a look: NAME.tryN next to the run.
+		rm -rf "$OUT/rig/runs/$name.try$attempt"
+		mv "$OUT/rig/runs/$name" "$OUT/rig/runs/$name.try$attempt" 2>/dev/null
+		cp "$log" "$OUT/rig/$name.try$attempt.out"
+		echo "# its logs: $OUT/rig/runs/$name.try$attempt"
 	done
 	return $rc
 }
