@@ -63,10 +63,10 @@ domu: guest-debian rig
 		echo "domU console: $(OUT)/rig/runs/domu/results/guest-pv32.log"; \
 		tools/summary.sh $(OUT)/rig/runs/domu/pv32.tap && exit $$rc
 
-## domu-test just the 32-bit PV domU tests (tests/240-rig-pv32.t, 250: SMP) under prove
+## domu-test the 32-bit PV domU tests (tests/240-rig-pv32.t; tests/extra/250: SMP) under prove
 domu-test: guest-debian rig
 	@tools/build-kernel.sh $(DOMU_CONFIG)
-	@tools/run-tests.sh tests/240-rig-pv32.t tests/250-rig-pv32-smp.t
+	@tools/run-tests.sh tests/240-rig-pv32.t tests/extra/250-rig-pv32-smp.t
 
 ## test      run the whole test suite under prove
 test: deps tree

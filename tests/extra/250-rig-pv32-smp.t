@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The series' i386 PAE kernel as a 32-bit Xen PV domU with two vCPUs, on
 # the rig through the PV shim: both CPUs come up (VCPUOP_initialise), the
-# second goes offline and comes back, the LDT selftest's cross-CPU part
-# passes, and `xl sysrq c` makes it print its panic and end with reason
-# code 3 (crash), with no WARN, BUG or Oops before that.
-. "$(dirname "$0")/lib.sh"
+# second goes offline and comes back, and `xl sysrq c` makes it print
+# its panic and end with reason code 3 (crash), with no WARN, BUG or Oops
+# before that.
+. "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
 k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
 [ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
