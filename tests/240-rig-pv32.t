@@ -7,22 +7,9 @@
 # console), powers off on `xl shutdown` within the bound, and logs no
 # WARN, BUG or Oops.  (Two vCPUs: tests/extra/250.)
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
-k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
-[ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
-[ -x "$OUT/guest/debian/root/init" ] ||
-	bail "no Debian i386 guest root in $OUT/guest/debian/root: run make guest-debian"
-name=t-pv32
-run=$OUT/rig/runs/$name
-log=$OUT/rig/$name.out
 # 1280 MB through the shim under TCG: userspace came at 107 s on a quiet
 # machine, at 286 s with two kernel builds beside it; wider bounds.
-rig_scenario "$name" -T userspace=600 -T tests=1500 pv32
-rc=$?
-diag <"$log"
-ok $rc "scenario pv32: every stage passed"
-con=$run/results/guest-pv32.log
-clean() { tr -d '\r' <"$con" 2>/dev/null; }
+domu_scenario t-pv32 pv32 -T userspace=600 -T tests=1500
 clean | grep -q 'Dom0 kernel: 32-bit, PAE' && clean | grep -q 'Booting kernel on Xen'
 ok $? "the shim loaded a 32-bit PAE kernel and it booted as a Xen PV guest"
 clean | grep -q 'Hypervisor detected: Xen PV' && clean | grep -q 'Xen version:'

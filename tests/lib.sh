@@ -74,3 +74,24 @@ rig_scenario() {
 	done
 	return $rc
 }
+
+# domu_scenario NAME GUEST RIG_SCENARIO_ARGS...: the series' i386-xen
+# kernel as a domU (guest/xl/GUEST.cfg) on the Debian i386 root: bail out
+# when the rig cannot run, run the scenario (rig_scenario), print its log,
+# report it as the first test point.  Sets run (the run's directory) and
+# con (the guest's console log); clean prints con without CRs.
+domu_scenario() {
+	local name=$1 guest=$2 rc k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
+	shift 2
+	[ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
+	[ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
+	[ -x "$OUT/guest/debian/root/init" ] ||
+		bail "no Debian i386 guest root in $OUT/guest/debian/root: run make guest-debian"
+	run=$OUT/rig/runs/$name
+	con=$run/results/guest-$guest.log
+	rig_scenario "$name" "$@" "$guest"
+	rc=$?
+	diag <"$OUT/rig/$name.out"
+	ok $rc "scenario $guest: every stage passed"
+}
+clean() { tr -d '\r' <"$con" 2>/dev/null; }

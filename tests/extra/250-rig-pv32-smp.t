@@ -5,21 +5,8 @@
 # its panic and end with reason code 3 (crash), with no WARN, BUG or Oops
 # before that.
 . "$(dirname "$0")/../lib.sh"
-[ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
-k=${RIG_I386_KERNEL:-$OUT/build/i386-xen/vmlinux}
-[ -f "$k" ] || bail "no i386 Xen kernel at $k: run make kernels (TEST_CONFIGS has i386-xen)"
-[ -x "$OUT/guest/debian/root/init" ] ||
-	bail "no Debian i386 guest root in $OUT/guest/debian/root: run make guest-debian"
-name=t-pv32smp
-run=$OUT/rig/runs/$name
-log=$OUT/rig/$name.out
-# Two vCPUs through the shim reached userspace at 155-172 s (2026-11-27).
-rig_scenario "$name" -T userspace=600 -T tests=900 pv32smp
-rc=$?
-diag <"$log"
-ok $rc "scenario pv32smp: every stage passed"
-con=$run/results/guest-pv32smp.log
-clean() { tr -d '\r' <"$con" 2>/dev/null; }
+# Two vCPUs through the shim reached userspace at 145-172 s (2026-11-27).
+domu_scenario t-pv32smp pv32smp -T userspace=600 -T tests=900
 clean | grep -Eq 'Brought up 1 node, 2 CPUs'
 ok $? "the guest brought up its second vCPU: $(clean | grep -Eo 'Brought up [^,]*, [0-9]+ CPUs' | head -n 1)"
 guest_results "$run/pv32smp.tap" pv32smp
