@@ -95,3 +95,17 @@ domu_scenario() {
 	ok $rc "scenario $guest: every stage passed"
 }
 clean() { tr -d '\r' <"$con" 2>/dev/null; }
+# domu_backtrace_ok: after `xl sysrq GUEST c`, the panic's backtrace is on
+# the console.
+domu_backtrace_ok() {
+	clean | sed -n '/sysrq: Trigger a crash/,$p' | head -n 80 | grep -q 'Call Trace:'
+	ok $? "the crash's console output has the panic with its backtrace"
+}
+# domu_clean_log_ok: no WARN, BUG, Oops or panic on the console but the
+# shim's own lines and the crash `xl sysrq c` asked for; then the stages.
+domu_clean_log_ok() {
+	! clean | grep -v '^(XEN)' | grep -v 'Kernel panic - not syncing: sysrq triggered crash' |
+		grep -qE 'WARNING:|BUG:|Oops|Kernel panic|general protection'
+	ok $? "no WARN, BUG, Oops or panic in the guest's console log (the shim's own lines and the crash asked for aside)"
+	[ -f "$run/stages.txt" ] && diag <"$run/stages.txt"
+}
