@@ -106,18 +106,24 @@ while read -r f; do
 done < <(find . \( -path ./.pc -o -name "$STAMP" -o -name "$STATE" \) -prune -o \
 	\( -type f -o -type l \) -newer "$STAMP" -print)
 
+# At most ten names in a message, then how many more.
+names() {
+	local n=$#
+	if [ $n -le 10 ]; then echo "$*"; else echo "${*:1:10} and $((n - 10)) more"; fi
+}
+
 if [ $need_pop -eq 0 ] && [ $need_push -eq 0 ]; then
 	[ ${#unrefreshed[@]} -eq 0 ] ||
-		step TREE "note: unrefreshed edits: ${unrefreshed[*]}"
+		step TREE "note: unrefreshed edits: $(names "${unrefreshed[@]}")"
 	[ ${#unknown[@]} -eq 0 ] ||
-		step TREE "note: files changed outside quilt: ${unknown[*]}"
+		step TREE "note: files changed outside quilt: $(names "${unknown[@]}")"
 	step TREE "up to date (${#applied[@]} patches applied)"
 	exit 0
 fi
 if [ ${#unrefreshed[@]} -gt 0 ] || [ ${#unknown[@]} -gt 0 ]; then
 	msg="refusing to change $TREE:"
-	[ ${#unrefreshed[@]} -eq 0 ] || msg="$msg unrefreshed edits in ${unrefreshed[*]} (quilt refresh them);"
-	[ ${#unknown[@]} -eq 0 ] || msg="$msg files changed outside quilt: ${unknown[*]} (quilt add/refresh them, or revert);"
+	[ ${#unrefreshed[@]} -eq 0 ] || msg="$msg unrefreshed edits in $(names "${unrefreshed[@]}") (quilt refresh them);"
+	[ ${#unknown[@]} -eq 0 ] || msg="$msg files changed outside quilt: $(names "${unknown[@]}") (quilt add/refresh them, or revert);"
 	die "${msg%;}"
 fi
 
