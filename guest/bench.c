@@ -26,7 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *self;
+#include "ops.h"
+
 
 /* Markers for tools/bench/pcprof.c: start and end of a measured loop. */
 static inline void mark_start(void)
@@ -80,30 +81,6 @@ static void op_pipe(int n)
 	close(b[0]);
 }
 
-static void op_fork(int n)
-{
-	while (n--) {
-		pid_t pid = fork();
-
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-	}
-}
-
-static void op_exec(int n)
-{
-	while (n--) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			execl(self, self, "--exit", (char *)NULL);
-			_exit(1);
-		}
-		waitpid(pid, NULL, 0);
-	}
-}
-
 static void op_mmap(int n)
 {
 	const size_t len = 256 * 4096;
@@ -153,8 +130,8 @@ static const struct {
 } ops[] = {
 	{ "getppid", op_getppid, 20000 },
 	{ "pipe-pingpong", op_pipe, 2000 },
-	{ "fork-exit", op_fork, 200 },
-	{ "fork-exec", op_exec, 100 },
+	{ "fork-exit", op_fork_exit, 200 },
+	{ "fork-exec", op_fork_exec, 100 },
 	{ "mmap-touch-munmap", op_mmap, 100 },
 	{ "page-fault", op_fault, 4096 },
 	{ "signal", op_signal, 10000 },

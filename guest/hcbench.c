@@ -31,10 +31,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ops.h"
+
 #define PAGE 4096UL
 #define CHUNK (2UL << 20)	/* one page table page maps 2 MiB (PAE, 64-bit) */
 
-static const char *self;
 static int is64;
 
 #define MARK(ID) asm volatile(".byte 0x66, 0x87, 0xf6\n\t.byte 0x3d\n\t.long %c0" \
@@ -117,30 +118,6 @@ static void op_pipe(int n)
 	while (n--)
 		if (write(pp_fd[0][1], &c, 1) != 1 || read(pp_fd[1][0], &c, 1) != 1)
 			exit(1);
-}
-
-static void op_fork_exit(int n)
-{
-	while (n--) {
-		pid_t pid = fork();
-
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-	}
-}
-
-static void op_fork_exec(int n)
-{
-	while (n--) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			execl(self, self, "--exit", (char *)NULL);
-			_exit(1);
-		}
-		waitpid(pid, NULL, 0);
-	}
 }
 
 /*

@@ -32,20 +32,9 @@ RIG_QEMU_ACCEL=${RIG_QEMU_ACCEL:-tcg,thread=single}
 RIG_XEN_CMDLINE=${RIG_XEN_CMDLINE:-loglvl=all guest_loglvl=all console=com1 com1=115200,8n1 dom0_mem=1536M,max:1536M}
 RIG_DOM0_CMDLINE=${RIG_DOM0_CMDLINE:-root=/dev/vda rw console=hvc0 init=/sbin/rig-init}
 
-step() { printf '  %-8s %s\n' "$1" "$2"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-# run_logged NAME LOG CMD...: all output of CMD into LOG; on failure the
-# tail of LOG and exit 1.
-run_logged() {
-	local name=$1 log=$2
-	shift 2
-	if ! "$@" >"$log" 2>&1; then
-		printf 'error: %s failed; last lines of %s:\n' "$name" "$log" >&2
-		tail -n 40 "$log" | sed 's/^/  | /' >&2
-		exit 1
-	fi
-}
+# step, die, run_logged: the project's (tools/lib.sh).
+# shellcheck source=tools/lib.sh
+. "$TOP/tools/lib.sh"
 
 # The dom0 / peer kernel: whichever linux-image-6.1.0-N-amd64 the archive's
 # linux-image-amd64 points at now.
