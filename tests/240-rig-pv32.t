@@ -4,7 +4,8 @@
 # xvda (blkfront) holding a Debian i386 root (mmdebstrap), runs the guest
 # suite (with the 32-bit x86 selftests), answers `xl sysrq`, comes back
 # after `xl reboot` and after a crash (`xl sysrq c`, its panic on the
-# console), powers off on `xl shutdown` within the bound, and logs no
+# console), is saved and restored (`xl save`, `xl restore`) and runs tests
+# in the restored kernel, powers off on `xl shutdown` within the bound, and logs no
 # WARN, BUG or Oops.  (Two vCPUs: tests/extra/250.)
 . "$(dirname "$0")/lib.sh"
 # 1280 MB through the shim under TCG: userspace came at 107 s on a quiet
@@ -56,12 +57,18 @@ ok $? "xl sysrq pv32 h reached the guest's sysrq handler"
 grep -Eq '^guest-reboot +pv32 +ok .*reason=1 ' "$run/stages.txt" 2>/dev/null &&
 	clean | grep -q '^guest: boot 2 of this root'
 ok $? "xl reboot: pv32 shut down with reason code 1 (reboot), xl built it again, and it booted a second time"
-guest_results "$run/pv32.boot2.tap" pv32-after-reboot
+guest_results "$run/pv32.2.tap" pv32-after-reboot
 grep -Eq '^guest-crash +pv32 +ok .*reason=3 .*Kernel panic - not syncing: sysrq triggered crash' "$run/stages.txt" 2>/dev/null &&
 	clean | grep -q '^guest: boot 3 of this root'
 ok $? "xl sysrq pv32 c: the guest printed its panic, shut down with reason code 3 (crash), and xl built it again"
 domu_backtrace_ok
-guest_results "$run/pv32.boot3.tap" pv32-after-crash
+guest_results "$run/pv32.3.tap" pv32-after-crash
+# xl save: the guest suspends (xenstore control/shutdown), the shim and
+# it are saved and the domain ends; xl restore builds it from the image,
+# and the same kernel goes on: it answers sysrq and runs tests again.
+grep -Eq '^guest-save +pv32 +ok .*answered sysrq .*, ran basic,clock,disk,net' "$run/stages.txt" 2>/dev/null
+ok $? "xl save and xl restore: the restored pv32 answered xl sysrq h and ran tests: $(sed -n 's/^guest-save *pv32 *ok *[0-9.]*s *//p' "$run/stages.txt" 2>/dev/null | cut -c1-90)"
+guest_results "$run/pv32.4.tap" pv32-after-restore
 grep -Eq '^guest-shutdown +pv32 +ok .*by=xl-shutdown reason=poweroff' "$run/stages.txt" 2>/dev/null
 ok $? "xl shutdown -w powered pv32 off (reason code 0) within the bound"
 domu_clean_log_ok

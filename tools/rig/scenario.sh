@@ -11,7 +11,7 @@
 #   -x GUEST=ARGS   more kernel command line for GUEST (e.g.
 #                   -x peer64=guest.tests=basic); repeatable
 #   -T STAGE=SECS   bound of a stage: xen dom0 created userspace tests
-#                   sysrq shutdown (a restart, rig-end reboot or crash
+#                   sysrq shutdown save (a restart, rig-end reboot or crash
 #                   before the last word, is bounded by shutdown + created
 #                   + userspace + tests)
 #   -q              no live console lines, only the progress lines
@@ -23,7 +23,7 @@ set -euo pipefail
 { # the whole script is read before it runs: editing it mid-run is safe
 . "$(dirname "$0")/lib.sh"
 
-declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [sysrq]=60 [shutdown]=90)
+declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [sysrq]=60 [shutdown]=90 [save]=600)
 declare -A EXTRA=()
 name= shell= quiet=
 while [ $# -gt 0 ]; do
@@ -72,9 +72,10 @@ meta() { sed -n "s/^# rig-$1: //p" "$2" | head -n1; }
 plan=$run/work/plan
 {
 	echo "RIG_GUESTS='${guests[*]:-}'"
-	echo "T_created=${T[created]} T_userspace=${T[userspace]} T_tests=${T[tests]} T_sysrq=${T[sysrq]} T_shutdown=${T[shutdown]}"
+	echo "T_created=${T[created]} T_userspace=${T[userspace]} T_tests=${T[tests]} T_sysrq=${T[sysrq]} T_shutdown=${T[shutdown]} T_save=${T[save]}"
 } >"$plan"
 host_stages=(xen dom0)
+save_mb=0	# MB of work disk for `xl save` images (rig-end: save)
 for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 	src=$TOP/guest/xl/$g.cfg
 	[ -f "$src" ] || die "no guest config $src"
@@ -150,12 +151,21 @@ CFG
 	[ -z "${RIG_XL_EXTRA:-}" ] || printf '%s\n' "$RIG_XL_EXTRA" >>"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
 	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src") sysrq=$(meta sysrq "$src")
+	resume=$(meta resume "$src")
 	# rig-end: words, the last ends the guest (shutdown self crash), each
-	# one before ends one life of it (reboot crash): xl restarts it.
+	# one before ends one life of it (reboot crash): xl restarts it; or
+	# (save) xl saves it to the work disk and restores it.
 	set -- ${endm:-self}
 	mid=()
 	while [ $# -gt 1 ]; do
-		case $1 in reboot|crash) mid+=("$1") ;; *) die "$src: rig-end: '$1' can only be last (reboot crash before the last)" ;; esac
+		case $1 in
+		reboot|crash) ;;
+		save)	# room for the image: the guest's memory and some
+			mem=$(sed -n 's/^memory *= *\([0-9]*\).*/\1/p' "$src" | head -n 1)
+			save_mb=$((save_mb + ${mem:-1024} + 64)) ;;
+		*) die "$src: rig-end: '$1' can only be last (reboot crash save before the last)" ;;
+		esac
+		mid+=("$1")
 		shift
 	done
 	case $1 in shutdown|self|crash) ;; *) die "$src: rig-end: unknown last word '$1' (shutdown self crash)" ;; esac
@@ -166,6 +176,7 @@ CFG
 		printf 'G_%s_done=%q\n' "$key" "$done_re"
 		printf 'G_%s_end=%q\n' "$key" "${endm:-self}"
 		printf 'G_%s_sysrq=%q\n' "$key" "$sysrq"
+		printf 'G_%s_resume=%q\n' "$key" "$resume"
 	} >>"$plan"
 	host_stages+=("guest-created:$g" "guest-userspace:$g")
 	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
@@ -177,7 +188,7 @@ echo "payload $payload_kind $payload" >"$run/info.txt"
 echo "i386-kernel ${i386k:-none}" >>"$run/info.txt"
 echo "pvgrub-kernel ${pvgrub_kernel:-payload}" >>"$run/info.txt"
 
-work_mb=$(( $(du -sm "$run/work" | cut -f1) + 64 ))
+work_mb=$(( $(du -sm "$run/work" | cut -f1) + 64 + save_mb ))
 run_logged "mke2fs work" "$run/mke2fs.log" mke2fs -q -F -t ext4 -L rig-work -d "$run/work" "$run/work.img" "${work_mb}M"
 truncate -s 64M "$run/results.img"
 
@@ -212,6 +223,7 @@ for s in "${host_stages[@]}"; do
 	k=${s%%:*}; k=${k#guest-}
 	case $k in
 	reboot|crash) total=$(( total + T[shutdown] + T[created] + T[userspace] + T[tests] )) ;;
+	save) total=$(( total + 2 * T[save] + T[sysrq] + T[tests] )) ;;
 	*) total=$(( total + T[$k] )) ;;
 	esac
 done
@@ -237,6 +249,8 @@ bound_of() { # host bound of the stage awaited: its own + slack for dom0's
 	results) echo 90 ;;
 	# xl reboot or crash: the domain ends, comes back, boots and tests again
 	guest-reboot|guest-crash) echo $(( T[shutdown] + T[created] + T[userspace] + T[tests] + 30 )) ;;
+	# xl save, xl restore, xl sysrq h, the rig-resume tests
+	guest-save) echo $(( 2 * T[save] + T[sysrq] + T[tests] + 30 )) ;;
 	*) s=${s#guest-}; echo $(( T[$s] + 30 )) ;;
 	esac
 }
@@ -313,11 +327,12 @@ fi
 for g in "${guests[@]}"; do
 	f=$run/results/guest-$g.log
 	[ -f "$f" ] || continue
-	# The TAP between the markers: the first boot's in GUEST.tap, a later
-	# boot's (after xl reboot) in GUEST.bootN.tap.
-	rm -f "$run/$g.tap" "$run/$g".boot*.tap
+	# The TAP between the markers: the first block's in GUEST.tap, the
+	# Nth's in GUEST.N.tap (a later boot's, after xl reboot or a crash,
+	# or the rig-resume tests' after xl restore).
+	rm -f "$run/$g.tap" "$run/$g".[0-9]*.tap
 	tr -d '\r' <"$f" | awk -v base="$run/$g" '
-		/^=== GUEST-TAP BEGIN ===$/ { n++; on = 1; out = base (n > 1 ? ".boot" n : "") ".tap"; next }
+		/^=== GUEST-TAP BEGIN ===$/ { n++; on = 1; out = base (n > 1 ? "." n : "") ".tap"; next }
 		/^=== GUEST-TAP END ===$/ { on = 0; next }
 		on { print > out }'
 done
@@ -336,6 +351,9 @@ if [ -n "$failed" ] || [ "$scenario_end" != OK ]; then
 	exit 1
 fi
 echo OK >"$run/status"
+# The work disk of a run that saved a guest held its checkpoint (its
+# memory size): a run that passed does not keep it.
+[ "$save_mb" -eq 0 ] || rm -f "$run/work.img"
 step OK "$name: all stages passed (stages: $stages_out)"
 exit
 }
