@@ -99,8 +99,10 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 		# The series kernel on the pvgrub disk when it is built (not
 		# with RIG_PVGRUB_SERIES=0: then the payload).  Its earlier
 		# failures through pvgrub (shim triple faults, QEMU crashes)
-		# came from the mov_ss_trap selftest, which pv32.cfg no longer
-		# runs: with the rest, 19/19 passed on 2026-11-27.
+		# came from the mov_ss_trap selftest, which pv32.cfg skips and
+		# so does this guest (below): with the rest, 19/19 passed on
+		# 2026-11-27.  (Until then the skip was not passed on: run
+		# fs-pg1 crashed QEMU there in its third round.)
 		if [ -n "$i386k" ] && [ "${RIG_PVGRUB_SERIES:-1}" != 0 ]; then
 			# The Debian i386 root when made (make guest-debian),
 			# with the kernel in its /boot, as a distribution has it.
@@ -115,8 +117,11 @@ for g in "${guests[@]}" ${shell:+peer64 pvgrub32}; do
 			what="series i386 kernel $i386k"
 			pvgrub_kernel=$i386k
 			# The guest knobs pv32.cfg gives the same kernel (its
-			# test selection among them).
-			kargs="$kargs rootwait guest.disk=xvda guest.cpus=1 $(sed -n 's/.*\(guest\.tests=[^ "]*\).*/\1/p' "$TOP/guest/xl/pv32.cfg" | head -n 1)"
+			# test selection and its skipped tests among them).
+			kargs="$kargs rootwait guest.disk=xvda guest.cpus=1"
+			for knob in tests skip; do
+				kargs="$kargs $(sed -n "s/.*\(guest\.$knob=[^ \"]*\).*/\1/p" "$TOP/guest/xl/pv32.cfg" | head -n 1)"
+			done
 		else
 			cp -a "$payload" "$d"
 			mkdir -p "$d/boot/grub"
