@@ -11,8 +11,10 @@ run=$OUT/rig/runs/$name
 log=$OUT/rig/$name.out
 # With the series' i386 kernel built, pvgrub boots it from the Debian i386
 # root's /boot (tools/guest-debian.sh): a short test selection, the domU
-# test (240) runs the whole suite.
-rig_scenario "$name" -x pvgrub32=guest.tests=userspace,debian,pae,basic,disk pvgrub32
+# test (240) runs the whole suite.  userpte=high puts its user pte pages in
+# highmem (HIGHPTE; xen/0019 keeps them in lowmem by default): 240 runs the
+# default, this one the kmap_local path.
+rig_scenario "$name" -x "pvgrub32=userpte=high guest.tests=userspace,debian,pae,basic,disk" pvgrub32
 rc=$?
 diag <"$log"
 ok $rc "scenario pvgrub32: every stage passed"
@@ -29,6 +31,11 @@ if [ "${kern:-payload}" = payload ]; then
 else
 	has '=== GUEST-TAP BEGIN ==='
 	ok $? "the series' i386 kernel ($kern) loaded from xvda reaches userspace"
+	clean() { tr -d '\r' <"$con"; }
+	clean | grep -q 'Kernel command line:.* userpte=high' &&
+		! clean | grep -q "Malformed early option 'userpte'" &&
+		clean | grep -Eq '[0-9]+MB HIGHMEM available'
+	ok $? "booted with userpte=high and highmem, so its user pte pages are in highmem (HIGHPTE): $(clean | grep -Eo '[0-9]+MB HIGHMEM available' | head -n 1)"
 	guest_results "$run/pvgrub32.tap" i386-pv
 fi
 has 'Dom0 kernel: 32-bit, PAE'

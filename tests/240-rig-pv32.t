@@ -20,7 +20,7 @@ ok $? "root file system mounted from xvda (blkfront)"
 clean | grep -Eq 'xen_netfront|netfront'
 ok $? "netfront registered"
 clean | grep -Eq '[0-9]+MB HIGHMEM available'
-ok $? "the guest has highmem, where its pte pages go (HIGHPTE): $(clean | grep -Eo '[0-9]+MB HIGHMEM available' | head -n 1)"
+ok $? "the guest has highmem (user pte pages stay in lowmem unless userpte=high): $(clean | grep -Eo '[0-9]+MB HIGHMEM available' | head -n 1)"
 # Known differences from the native pass set, each with its reason: a
 # failure there is reported as TODO (prove shows it; it does not fail the
 # run).

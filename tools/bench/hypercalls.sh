@@ -22,11 +22,23 @@
 # guest are kept in out/bench/hc/ (GUEST.counts, .tap, .sites, .run), so
 # a guest whose run failed can be run again alone: hypercalls.sh pv32.
 #   HC_NOREPORT=1   only run, do not touch Documentation/benchmarks.md
+#   HC_PV32_ARGS=.. more kernel arguments for pv32 (userpte=high: its user
+#                   pte pages in highmem); with it, results go to
+#                   out/bench/hc-args/ and never into the document
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tools/rig/lib.sh"
 
 H=$OUT/bench/hc
+if [ -n "${HC_PV32_ARGS:-}" ]; then
+	H=$OUT/bench/hc-args
+	HC_NOREPORT=1
+	# the peer's last results, to compare with
+	mkdir -p "$H"
+	for f in "$OUT"/bench/hc/peer64.*; do
+		[ ! -f "$f" ] || cp "$f" "$H/"
+	done
+fi
 mkdir -p "$H"
 guests=("$@")
 [ ${#guests[@]} -gt 0 ] || guests=(peer64 pv32)
@@ -84,6 +96,7 @@ for g in "${guests[@]}"; do
 	# below, and nr_cpus=1 in case xl takes the config's first vcpus)
 	more=
 	[ "$g" != peer64shim ] || more=" nr_cpus=1"
+	[ "$g" != pv32 ] || more=${HC_PV32_ARGS:+ $HC_PV32_ARGS}
 	# pv32.cfg reboots its guest once (rig-end): no tests in that life
 	xargs+=(-x "$g=guest.tests=hcbench guest.again=none guest.hcbench=1$more")
 done
