@@ -23,6 +23,42 @@ dpkg --print-foreign-architectures | grep -qx i386 ||
 	die "dpkg has no i386 architecture: run tools/deps.sh as root"
 mkdir -p "$D"
 
+# mmdebstrap runs the i386 packages' maintainer scripts, so i386 programs
+# must run here: natively (a kernel with IA32 emulation), or else through
+# qemu-i386-static registered with binfmt_misc ("F": the interpreter is
+# opened now, so it also runs inside mmdebstrap's chroot).  Debian's
+# qemu-user-static registers no i386 handler on amd64, so this registers
+# one for the mmdebstrap call and removes it again.
+BINFMT=/proc/sys/fs/binfmt_misc
+QEMU_I386=/usr/bin/qemu-i386-static
+binfmt_name=pvi386-qemu-i386
+binfmt_added=
+i386_binfmt_off() {
+	if [ -n "$binfmt_added" ] && [ -e "$BINFMT/$binfmt_name" ]; then
+		echo -1 >"$BINFMT/$binfmt_name" || true
+	fi
+}
+i386_binfmt_on() {
+	# ELF, 32-bit, little endian, executable or shared object, EM_386
+	local magic='\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00'
+	local mask='\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+	[ -x "$QEMU_I386" ] ||
+		die "this kernel cannot run i386 programs and $QEMU_I386 is missing: run tools/deps.sh as root"
+	if [ ! -e "$BINFMT/register" ]; then
+		mount -t binfmt_misc binfmt_misc "$BINFMT" ||
+			die "this kernel cannot run i386 programs, and binfmt_misc does not mount at $BINFMT"
+	fi
+	if [ ! -e "$BINFMT/$binfmt_name" ]; then
+		printf ':%s:M::%s:%s:%s:F\n' "$binfmt_name" "$magic" "$mask" "$QEMU_I386" >"$BINFMT/register" ||
+			die "could not register $QEMU_I386 with binfmt_misc"
+		binfmt_added=1
+		trap i386_binfmt_off EXIT
+	fi
+	arch-test -n i386 >/dev/null 2>&1 ||
+		die "i386 programs still do not run through $QEMU_I386 (arch-test -n i386)"
+	step DEBIAN "this kernel runs no i386 programs: mmdebstrap runs them with $QEMU_I386 (binfmt_misc entry $binfmt_name, for this call)"
+}
+
 # The machine's Debian mirror (GUEST_DEBIAN_MIRROR overrides it), suites
 # bookworm and bookworm-updates.  Not bookworm-security: its i386 index on
 # this machine's mirror failed apt's size check in every try on 2026-11-27
@@ -44,6 +80,8 @@ else
 	rm -rf "$D/base" "$D/base.new" "$D/base.stamp"
 	step DEBIAN "mmdebstrap ${mmargs[*]} from $mirror (log: ${LOGDIR#"$TOP"/}/guest-debian.log)"
 	t0=$(date +%s)
+	command -v arch-test >/dev/null || die "missing arch-test: run tools/deps.sh"
+	arch-test -n i386 >/dev/null 2>&1 || i386_binfmt_on
 	# A mirror caught mid-sync ("File has unexpected size") fails the
 	# index download; that passes after a while, so up to three tries.
 	for try in 1 2 3; do
@@ -58,6 +96,7 @@ else
 		step DEBIAN "try $try failed on the archive's side; again in 30 s"
 		sleep 30
 	done
+	i386_binfmt_off
 	mv "$D/base.new" "$D/base"
 	echo "$sum" >"$D/base.stamp"
 	step DEBIAN "i386 base: Debian $(cat "$D/base/etc/debian_version"), $(du -sm "$D/base" | cut -f1) MB in $(( $(date +%s) - t0 )) s"
