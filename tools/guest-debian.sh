@@ -54,8 +54,8 @@ i386_binfmt_on() {
 		binfmt_added=1
 		trap i386_binfmt_off EXIT
 	fi
-	arch-test -n i386 >/dev/null 2>&1 ||
-		die "i386 programs still do not run through $QEMU_I386 (arch-test -n i386)"
+	arch-test i386 >/dev/null 2>&1 ||
+		die "i386 programs still do not run through $QEMU_I386 (arch-test i386)"
 	step DEBIAN "this kernel runs no i386 programs: mmdebstrap runs them with $QEMU_I386 (binfmt_misc entry $binfmt_name, for this call)"
 }
 
@@ -81,7 +81,7 @@ else
 	step DEBIAN "mmdebstrap ${mmargs[*]} from $mirror (log: ${LOGDIR#"$TOP"/}/guest-debian.log)"
 	t0=$(date +%s)
 	command -v arch-test >/dev/null || die "missing arch-test: run tools/deps.sh"
-	arch-test -n i386 >/dev/null 2>&1 || i386_binfmt_on
+	arch-test i386 >/dev/null 2>&1 || i386_binfmt_on
 	# A mirror caught mid-sync ("File has unexpected size") fails the
 	# index download; that passes after a while, so up to three tries.
 	for try in 1 2 3; do
