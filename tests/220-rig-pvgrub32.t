@@ -31,7 +31,6 @@ if [ "${kern:-payload}" = payload ]; then
 else
 	has '=== GUEST-TAP BEGIN ==='
 	ok $? "the series' i386 kernel ($kern) loaded from xvda reaches userspace"
-	clean() { tr -d '\r' <"$con"; }
 	clean | grep -q 'Kernel command line:.* userpte=high' &&
 		! clean | grep -q "Malformed early option 'userpte'" &&
 		clean | grep -Eq '[0-9]+MB HIGHMEM available'

@@ -28,7 +28,7 @@ mkdir -p "$D"
 # qemu-i386-static registered with binfmt_misc ("F": the interpreter is
 # opened now, so it also runs inside mmdebstrap's chroot).  Debian's
 # qemu-user-static registers no i386 handler on amd64, so this registers
-# one for the mmdebstrap call and removes it again.
+# one for the mmdebstrap call and removes it when the script exits.
 BINFMT=/proc/sys/fs/binfmt_misc
 QEMU_I386=/usr/bin/qemu-i386-static
 binfmt_name=pvi386-qemu-i386
@@ -96,7 +96,6 @@ else
 		step DEBIAN "try $try failed on the archive's side; again in 30 s"
 		sleep 30
 	done
-	i386_binfmt_off
 	mv "$D/base.new" "$D/base"
 	echo "$sum" >"$D/base.stamp"
 	step DEBIAN "i386 base: Debian $(cat "$D/base/etc/debian_version"), $(du -sm "$D/base" | cut -f1) MB in $(( $(date +%s) - t0 )) s"

@@ -30,16 +30,15 @@ set -euo pipefail
 . "$TOP/tools/rig/lib.sh"
 
 H=$OUT/bench/hc
+[ -z "${HC_PV32_ARGS:-}" ] || H=$OUT/bench/hc-args
+mkdir -p "$H"
 if [ -n "${HC_PV32_ARGS:-}" ]; then
-	H=$OUT/bench/hc-args
 	HC_NOREPORT=1
 	# the peer's last results, to compare with
-	mkdir -p "$H"
 	for f in "$OUT"/bench/hc/peer64.*; do
 		[ ! -f "$f" ] || cp "$f" "$H/"
 	done
 fi
-mkdir -p "$H"
 guests=("$@")
 [ ${#guests[@]} -gt 0 ] || guests=(peer64 pv32)
 for g in "${guests[@]}"; do
