@@ -22,7 +22,10 @@
 # the base build (k=0) of the same config did not print.  key: sha256 of the
 # base, the sha256s of patches 1..k and the config's fragments; a rerun
 # skips every (k, config) already ok for the same key, so a check can be
-# stopped (kill it) and continued later.  out/series-check/table.md, rewritten
+# stopped (kill it) and continued later.  Every line also goes to
+# tools/series/results.txt (RECORD), which is committed: out/ is lost with
+# the machine, the record is not, and a walk on a new machine skips what
+# the record has as ok for the same key.  out/series-check/table.md, rewritten
 # after every build, is the patch x config table ("-": not checked yet);
 # `check-series.sh --table [CONFIG...]` prints it for the series as it is.
 #
@@ -37,6 +40,7 @@ export LOGDIR=$SC/logs
 JOBS=${JOBS:-2}
 NICE=${NICE:-19}
 RESULTS=$SC/results.txt
+RECORD=${RECORD:-$TOP/tools/series/results.txt}
 CFGDIR=$TOP/configs
 export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
@@ -45,8 +49,12 @@ export KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
 
 [ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
 mkdir -p "$SC/patches" "$LOGDIR" "$SC/warnings" "$SC/build"
-[ -s "$RESULTS" ] ||
-	echo "# date k patch config status warnings new-warnings seconds key [note]" >"$RESULTS"
+for f in "$RESULTS" "$RECORD"; do
+	[ -s "$f" ] ||
+		echo "# date k patch config status warnings new-warnings seconds key [note]" >"$f"
+done
+# What is known: this machine's results and the committed record.
+known() { cat "$RESULTS" "$RECORD"; }
 
 # --- the series, frozen for this run ---------------------------------------
 # The tree reads patches from a snapshot, so edits to patches/ while the
@@ -78,7 +86,7 @@ key() { printf '%s\n%s\n' "${PKEY[$1]}" "$(cfg_sum "$2")" | sha256sum | cut -c1-
 
 done_ok() {	# k config key: already ok (or ok-lax) for this key?
 	awk -v k="$(printf %02d "$1")" -v c="$2" -v key="$3" \
-		'$2 == k && $4 == c && $9 == key && ($5 == "ok" || $5 == "ok-lax") {f=1} END {exit !f}' "$RESULTS"
+		'$2 == k && $4 == c && $9 == key && ($5 == "ok" || $5 == "ok-lax") {f=1} END {exit !f}' <(known)
 }
 
 # --- bring the tree to "patches 1..k" ---------------------------------------
@@ -175,7 +183,7 @@ build_one() {
 		nnew="?"	# no base build to compare with
 	fi
 	printf '%s %s %s %s %s %s %s %s %s %s\n' "$(date -u +%FT%TZ)" "$kk" "$(pname "$k")" "$c" \
-		"$status" "$nw" "$nnew" "$((t1 - t0))" "$key" "$note" | sed 's/ $//' >>"$RESULTS"
+		"$status" "$nw" "$nnew" "$((t1 - t0))" "$key" "$note" | sed 's/ $//' | tee -a "$RECORD" >>"$RESULTS"
 	step "$status" "$kk $(pname "$k") $c: $nw warnings ($nnew new), $((t1 - t0)) s${note:+; $note}"
 	case $status in
 	FAIL|CFGFAIL)
@@ -200,7 +208,7 @@ table() {
 			key=$(key "$k" "$c")
 			line="$line $(awk -v k="$(printf %02d "$k")" -v c="$c" -v key="$key" '
 				$2 == k && $4 == c && $9 == key {r = $5 " " $6 "w/" $7 "new " $8 "s"}
-				END {print (r == "" ? "-" : r)}' "$RESULTS") |"
+				END {print (r == "" ? "-" : r)}' <(known)) |"
 		done
 		echo "$line"
 	done
