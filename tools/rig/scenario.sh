@@ -349,7 +349,7 @@ if [ -n "$failed" ] || [ "$scenario_end" != OK ]; then
 		tr -d '\r' <"$serial" | tail -n 40 | sed 's/^/  | /' ;;
 	*)
 		echo "--- log tails printed by dom0 (from $serial):"
-		tr -d '\r' <"$serial" | sed -n '/^RIG: TAIL-BEGIN/,/^RIG: TAIL-END/p' | tail -n 120 | sed 's/^/  | /' ;;
+		tr -d '\r' <"$serial" | sed -n '/^RIG: TAIL-BEGIN/,/^RIG: TAIL-END/p' | tail -n 200 | sed 's/^/  | /' ;;
 	esac
 	echo "FAIL ${fail_stage:-scenario (${scenario_end:-no end marker})}" >"$run/status"
 	step FAIL "$name: stage ${fail_stage:-?} (stages: $stages_out)"
