@@ -17,7 +17,7 @@ TEST_PREREQS := guest-debian
 # The kernel `make` (and `make domu`) runs as a Xen PV domU.
 DOMU_CONFIG := i386-xen
 
-.PHONY: all deps tree kernel kernels guest guest-debian boot domu domu-test test clean help
+.PHONY: all deps tree kernel kernels guest guest-debian boot domu domu-test test export clean help
 all: deps tree
 	@$(MAKE) --no-print-directory domu
 
@@ -72,6 +72,11 @@ domu-test: guest-debian rig
 test: deps tree
 	@$(MAKE) --no-print-directory kernels guest $(TEST_PREREQS)
 	@tools/run-tests.sh
+
+## export    the series as mail for lkml in out/export/mail: cover letter,
+##           Signed-off-by of your git identity, checkpatch as posted
+export: tree
+	@tools/export.sh
 
 ## clean     remove builds and logs (keeps the source tree and ccache)
 clean:
