@@ -47,7 +47,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}
 export KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
 
-[ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
+[ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl i386-nopv
 mkdir -p "$SC/patches" "$LOGDIR" "$SC/warnings" "$SC/build"
 for f in "$RESULTS" "$RECORD"; do
 	[ -s "$f" ] ||
@@ -215,7 +215,7 @@ table() {
 }
 if [ "${1:-}" = --table ]; then
 	shift
-	[ $# -gt 0 ] || set -- i386-native i386-xen x86_64-defconfig x86_64-xen i386-pvxxl
+	[ $# -gt 0 ] || set -- i386-native i386-xen x86_64-defconfig x86_64-xen i386-pvxxl i386-nopv
 	table "$@"
 	exit 0
 fi
