@@ -52,6 +52,7 @@ for p in "${P[@]}"; do
 		die "patches/$p carries a Signed-off-by: patches get theirs here, at export"
 done
 [ -f "$COVER" ] || die "no cover letter: $COVER"
+[ -f "$OUT/linux/scripts/checkpatch.pl" ] || die "no $OUT/linux/scripts/checkpatch.pl: run make tree first"
 
 # Every file a patch touches (a/ side; /dev/null for new files).
 mapfile -t FILES < <(for p in "${P[@]}"; do
@@ -59,19 +60,8 @@ mapfile -t FILES < <(for p in "${P[@]}"; do
 done | sort -u)
 
 # --- the base tarball, verified as tools/tree.sh does ----------------------------
-SHARED_BASE=${SHARED_BASE:-$TOP/../shared/base}
-BASE=${BASE:-}
-if [ -z "$BASE" ]; then
-	[ -f "$SHARED_BASE/SHA256SUMS" ] ||
-		die "no base tarball: $SHARED_BASE/SHA256SUMS is missing (give BASE=path/to/linux-source-6.12*.tar.xz)"
-	BASE=$SHARED_BASE/$(awk 'NR==1 {print $2}' "$SHARED_BASE/SHA256SUMS" | sed 's/^\*//')
-fi
-[ -f "$BASE" ] || die "base tarball not found: $BASE"
-SUMS=${SUMS:-$(dirname "$BASE")/SHA256SUMS}
-grep -q " \*\?$(basename "$BASE")\$" "$SUMS" 2>/dev/null || SUMS=$TOP/tools/base.sha256
-want=$(awk -v f="$(basename "$BASE")" '{n=$2; sub(/^\*/, "", n)} n == f {print $1}' "$SUMS")
-[ -n "$want" ] || die "$SUMS has no checksum for $(basename "$BASE")"
-[ "$(sha256sum "$BASE" | cut -d' ' -f1)" = "$want" ] || die "checksum mismatch for $BASE ($SUMS)"
+verify_base
+want=$BASE_SHA256
 top=$( (tar -tf "$BASE" 2>/dev/null || true) | head -n 1 | cut -d/ -f1)
 [ -n "$top" ] || die "cannot list $BASE"
 
@@ -124,20 +114,14 @@ EOF
 
 # --- checkpatch, as the mail will be read ------------------------------------------
 cp=$OUT/linux/scripts/checkpatch.pl
-[ -f "$cp" ] || cp=$G/scripts/checkpatch.pl
 bad=0
-if [ -f "$cp" ]; then
-	for m in "$tmp"/mail/0*.patch; do
-		[ "$(basename "$m")" != 0000-cover-letter.patch ] || continue
-		out=$(perl "$cp" --no-tree --ignore FILE_PATH_CHANGES -q --terse "$m" 2>&1 |
-			grep -v '^total: 0 errors, 0 warnings' || true)
-		[ -z "$out" ] || { echo "$out" | sed "s|^|  $(basename "$m"): |"; bad=$((bad + 1)); }
-	done
-	chk="checkpatch.pl (Signed-off-by checked): $bad of ${#P[@]} with findings"
-else
-	chk="checkpatch.pl not run: no $OUT/linux/scripts/checkpatch.pl (make tree)"
-	bad=-1
-fi
+for m in "$tmp"/mail/0*.patch; do
+	[ "$(basename "$m")" != 0000-cover-letter.patch ] || continue
+	out=$(perl "$cp" --no-tree --ignore FILE_PATH_CHANGES -q --terse "$m" 2>&1 |
+		grep -v '^total: 0 errors, 0 warnings' || true)
+	[ -z "$out" ] || { echo "$out" | sed "s|^|  $(basename "$m"): |"; bad=$((bad + 1)); }
+done
+chk="checkpatch.pl (Signed-off-by checked): $bad of ${#P[@]} with findings"
 
 # --- into place --------------------------------------------------------------------
 mkdir -p "$DIR"
@@ -153,4 +137,4 @@ mv "$G" "$DIR/git"
 step EXPORT "${#P[@]} patches and a cover letter in ${DIR#"$TOP"/}/mail, signed off by $name <$email>"
 step EXPORT "$chk"
 step EXPORT "send with: git send-email ${DIR#"$TOP"/}/mail/*.patch"
-[ "$bad" -le 0 ]
+[ "$bad" -eq 0 ]

@@ -9,9 +9,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-SHARED_BASE=${SHARED_BASE:-$TOP/../shared/base}
-BASE=${BASE:-}
-SUMS=${SUMS:-}
 TREE=${TREE:-$OUT/linux}
 PATCHES=${PATCHES:-$TOP/patches}
 SERIES=${SERIES:-$TOP/series}
@@ -19,23 +16,8 @@ STAMP=.tree-stamp	# touched after every successful sync
 STATE=.series-state	# "patch sha256" of every applied patch
 
 # --- 1. the base tarball and its checksum ------------------------------
-if [ -z "$BASE" ]; then
-	[ -f "$SHARED_BASE/SHA256SUMS" ] ||
-		die "no base tarball: $SHARED_BASE/SHA256SUMS is missing (give BASE=path/to/linux-source-6.12*.tar.xz)"
-	name=$(awk 'NR==1 {print $2}' "$SHARED_BASE/SHA256SUMS")
-	BASE=$SHARED_BASE/$name
-fi
-[ -f "$BASE" ] || die "base tarball not found: $BASE"
-if [ -z "$SUMS" ]; then
-	SUMS=$(dirname "$BASE")/SHA256SUMS
-	grep -q " \*\?$(basename "$BASE")\$" "$SUMS" 2>/dev/null || SUMS=$TOP/tools/base.sha256
-fi
-[ -f "$SUMS" ] || die "checksum file not found: $SUMS"
-want=$(awk -v f="$(basename "$BASE")" '{n=$2; sub(/^\*/, "", n)} n == f {print $1}' "$SUMS")
-[ -n "$want" ] || die "$SUMS has no checksum for $(basename "$BASE")"
-have=$(sha256sum "$BASE" | cut -d' ' -f1)
-[ "$have" = "$want" ] ||
-	die "checksum mismatch for $BASE: sha256 $have, $SUMS says $want"
+verify_base
+have=$BASE_SHA256
 
 # --- 2. unpack once ---------------------------------------------------------
 if [ ! -d "$TREE" ]; then
