@@ -39,6 +39,23 @@ KVER=${KPKG#linux-image-}
 HOST_DEBS="xen-hypervisor-4.17-amd64 grub-xen-bin busybox-static:i386"
 DOM0_PKGS="xen-utils-4.17,xenstore-utils,$KPKG,kmod,udev,busybox,iproute2,bridge-utils,mount,e2fsprogs,procps"
 
+# The rig's manifest: host A's (manifest-host.txt, written with the image)
+# and host B's hypervisor, with its config's difference from Debian's
+# binary (host A's hypervisor).
+# Host B's hypervisor: Debian's Xen source with Debian's binary config
+# plus CONFIG_PV32=y, built once and cached by its own stamp.
+pv32_host() { "$RIG_DIR/xen-pv32.sh" "$RIG_OUT/host/xen.config"; }
+rig_manifest() {
+	{
+		cat "$RIG_OUT/manifest-host.txt"
+		echo "# host B: Debian's xen source rebuilt with CONFIG_PV32=y (tools/rig/xen-pv32.sh)"
+		cat "$RIG_XEN_PV32.manifest"
+		diff <(grep '^CONFIG_\|^# CONFIG_' "$RIG_OUT/host/xen.config" | sort) \
+		     <(grep '^CONFIG_\|^# CONFIG_' "$RIG_XEN_PV32.config" | sort) |
+			sed -n 's/^\([<>]\) /xen-pv32 config \1 /p' || true	# diff: 1
+	} >"$RIG_OUT/manifest.txt"
+}
+
 # --- the stamp: versions of every package named + the rig's own files.
 manifest_tmp=$(mktemp)
 trap 'rm -f "$manifest_tmp"' EXIT
@@ -68,6 +85,8 @@ for f in "$RIG_XEN" "$RIG_VMLINUZ" "$RIG_INITRD" "$RIG_DOM0_IMG" "$RIG_PVGRUB" "
 	[ -e "$f" ] || outputs_ok=
 done
 if [ -z "$force" ] && [ -n "$outputs_ok" ] && [ "$(cat "$RIG_OUT/stamp" 2>/dev/null)" = "$sum" ]; then
+	pv32_host
+	rig_manifest
 	step RIG "host image up to date ($RIG_OUT, kernel $KVER)"
 	exit 0
 fi
@@ -200,8 +219,10 @@ rm -rf "$RIG_OUT/x"
 	echo "xen $(strings "$RIG_XEN" | grep -m1 -o 'Xen version [^ ]*' || true)"
 	cat "$RIG_OUT/dom0-packages.txt"
 	echo "stamp $sum"
-} >"$RIG_OUT/manifest.txt"
+} >"$RIG_OUT/manifest-host.txt"
 echo "$sum" >"$RIG_OUT/stamp"
+pv32_host
+rig_manifest
 step RIG "host image ready: $RIG_OUT (manifest.txt)"
 exit
 }

@@ -16,6 +16,10 @@ RIG_DOM0_IMG=$RIG_OUT/dom0.img
 RIG_PVGRUB=$RIG_OUT/host/pvgrub32.elf
 RIG_PVGRUB_PAYLOAD=$RIG_OUT/host/pvgrub32-payload.elf
 RIG_PLACEHOLDER=$RIG_OUT/placeholder-root
+# Host B: Debian's Xen source rebuilt with CONFIG_PV32=y (xen-pv32.sh),
+# kept apart from host/ (which build.sh remakes) with its .config,
+# .manifest and .stamp beside it.
+RIG_XEN_PV32=$RIG_OUT/xen-pv32/xen
 
 # QEMU: the CPU model is the one that lets both the 64-bit PV dom0 and the
 # PV shim run (see Documentation/rig.md, "CPU model").

@@ -6,6 +6,16 @@
 #   tools/rig/scenario.sh [options] GUEST...      GUEST = guest/xl/GUEST.cfg
 #   tools/rig/scenario.sh --shell                 interactive dom0 (make run)
 # options:
+#   -H a|b          the host: a = Debian's Xen 4.17 as shipped (no PV32: a
+#                   32-bit PV guest runs through the PV shim), b = Debian's
+#                   Xen source rebuilt with CONFIG_PV32=y (xl's builder
+#                   loads a 32-bit PV guest directly; tools/rig/xen-pv32.sh).
+#                   Default: b when a guest's config says "# rig-host: b",
+#                   else a.  (RIG_HOST sets it too.)
+#   -o GUEST:KEY=VALUE  set KEY of GUEST's xl config (e.g. -o pv32:vcpus=4);
+#                   repeatable; "@VCPUS@" in a config is its vcpus value
+#   -m GUEST:META=VALUE  instead of GUEST's "# rig-META:" line (e.g.
+#                   -m "pv32:end=vcpuset shutdown", -m pv32:sysrq=)
 #   -n NAME         run name: results in out/rig/runs/NAME/ (default: guests
 #                   joined by '+')
 #   -x GUEST=ARGS   more kernel command line for GUEST (e.g.
@@ -18,6 +28,10 @@
 # environment:
 #   RIG_QEMU_EXTRA  more QEMU arguments, split at spaces (e.g. -plugin ...)
 #   RIG_XL_EXTRA    a line appended to every guest's xl config (e.g. cpus="1")
+#   RIG_KICK        host a only: seconds of console silence after which
+#                   dom0 kicks a shim guest with a xenstore event (default
+#                   60; 0: never).  Each kick is reported (kicks.txt, the
+#                   stage lines, the end line).  Host b never kicks.
 # Exit status 0 when every stage of every guest passed.
 set -euo pipefail
 { # the whole script is read before it runs: editing it mid-run is safe
@@ -25,15 +39,22 @@ set -euo pipefail
 
 declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [sysrq]=60 [shutdown]=90 [save]=600)
 declare -A EXTRA=()
-name= shell= quiet=
+declare -A XLSET=()
+declare -A META=()
+name= shell= quiet= host=${RIG_HOST:-}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) name=$2; shift 2 ;;
 	-x) EXTRA[${2%%=*}]=${2#*=}; shift 2 ;;
+	-H) host=$2; shift 2 ;;
+	-o) case $2 in *:*=*) ;; *) die "-o wants GUEST:KEY=VALUE, not '$2'" ;; esac
+	    XLSET[$2]=1; shift 2 ;;
+	-m) case $2 in *:*=*) ;; *) die "-m wants GUEST:META=VALUE, not '$2'" ;; esac
+	    k=${2%%=*}; META[$k]=${2#*=}; shift 2 ;;
 	-T) k=${2%%=*}; [ -n "${T[$k]:-}" ] || die "unknown stage $k"; T[$k]=${2#*=}; shift 2 ;;
 	-q) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
-	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -41,6 +62,19 @@ done
 guests=("$@")
 [ -n "$shell" ] || [ ${#guests[@]} -gt 0 ] || die "no guest named (guest/xl/*.cfg): try peer64 pvgrub32"
 [ -n "$name" ] || name=$(IFS=+; echo "${guests[*]:-shell}")
+# The host: what the guests' configs need, unless named.
+need_b=
+for g in "${guests[@]}"; do
+	[ "$(sed -n 's/^# rig-host: //p' "$TOP/guest/xl/$g.cfg" 2>/dev/null | head -n1)" = b ] && need_b="$need_b $g"
+done
+[ -n "$host" ] || { [ -n "$need_b" ] && host=b || host=a; }
+case $host in
+a) host_xen=$RIG_XEN host_what="Debian's Xen 4.17 as shipped (no PV32; 32-bit PV through the shim)" ;;
+b) host_xen=$RIG_XEN_PV32 host_what="Debian's Xen source with CONFIG_PV32=y (32-bit PV directly)" ;;
+*) die "unknown host '$host' (-H a|b)" ;;
+esac
+[ "$host" = b ] || [ -z "$need_b" ] ||
+	die "host a cannot run$need_b: its Xen has no PV32 (their configs say rig-host: b); use -H b"
 
 "$RIG_DIR/build.sh"
 KVER=$(sed -n 's/^kernel linux-image-//p' "$RIG_OUT/manifest.txt")
@@ -48,7 +82,7 @@ KVER=$(sed -n 's/^kernel linux-image-//p' "$RIG_OUT/manifest.txt")
 run=$RIG_OUT/runs/$name
 rm -rf "$run"
 mkdir -p "$run/work/xl" "$run/work/disks" "$run/results"
-step RUN "$name -> $run"
+step RUN "$name -> $run (host $host: $host_what)"
 
 # --- the guest payload: the lead's out/guest/root when built, else ours.
 if [ -x "$OUT/guest/root/init" ]; then
@@ -66,7 +100,11 @@ mkdisk() { # DIR IMG
 	local mb=$(( $(du -sm "$1" | cut -f1) + 32 ))
 	run_logged "mke2fs $2" "$run/mke2fs.log" mke2fs -q -F -t ext4 -d "$1" "$2" "${mb}M"
 }
-meta() { sed -n "s/^# rig-$1: //p" "$2" | head -n1; }
+meta() { # META CFG: its "# rig-META:" line, or what -m GUEST:META= said
+	local g; g=$(basename "$2" .cfg)
+	if [ -n "${META[$g:$1]+set}" ]; then echo "${META[$g:$1]}"; return; fi
+	sed -n "s/^# rig-$1: //p" "$2" | head -n1
+}
 
 # --- per guest: disk, xl config, plan entry.
 plan=$run/work/plan
@@ -153,6 +191,15 @@ CFG
 	    -e "s|@I386KERNEL@|/rig/kernels/i386-vmlinux|g" \
 	    -e "s|@DISK@|/rig/disks/$g.img|g" -e "s|@PVGRUB@|/usr/lib/xen-4.17/boot/pvgrub32.elf|g" \
 	    -e "s|@EXTRA@|${EXTRA[$g]:-}|g" -e 's| *"$|"|' "$src" >"$run/work/xl/$g.cfg"
+	for kv in "${!XLSET[@]}"; do
+		[ "${kv%%:*}" = "$g" ] || continue
+		kv=${kv#*:}
+		grep -q "^${kv%%=*} *=" "$run/work/xl/$g.cfg" ||
+			die "-o $g:$kv: guest/xl/$g.cfg has no '${kv%%=*} =' line to set"
+		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$run/work/xl/$g.cfg"
+	done
+	vcpus=$(sed -n 's/^vcpus *= *"\{0,1\}\([0-9]*\).*/\1/p' "$run/work/xl/$g.cfg" | head -n 1)
+	sed -i "s|@VCPUS@|${vcpus:-1}|g" "$run/work/xl/$g.cfg"
 	[ -z "${RIG_XL_EXTRA:-}" ] || printf '%s\n' "$RIG_XL_EXTRA" >>"$run/work/xl/$g.cfg"
 	[ -n "$shell" ] && continue
 	usr=$(meta userspace "$src") done_re=$(meta done "$src") endm=$(meta end "$src") sysrq=$(meta sysrq "$src")
@@ -164,11 +211,11 @@ CFG
 	mid=()
 	while [ $# -gt 1 ]; do
 		case $1 in
-		reboot|crash) ;;
+		reboot|crash|vcpuset) ;;
 		save)	# room for the image: the guest's memory and some
 			mem=$(sed -n 's/^memory *= *\([0-9]*\).*/\1/p' "$src" | head -n 1)
 			save_mb=$((save_mb + ${mem:-1024} + 64)) ;;
-		*) die "$src: rig-end: '$1' can only be last (reboot crash save before the last)" ;;
+		*) die "$src: rig-end: '$1' can only be last (reboot crash save vcpuset before the last)" ;;
 		esac
 		mid+=("$1")
 		shift
@@ -182,6 +229,11 @@ CFG
 		printf 'G_%s_end=%q\n' "$key" "${endm:-self}"
 		printf 'G_%s_sysrq=%q\n' "$key" "$sysrq"
 		printf 'G_%s_resume=%q\n' "$key" "$resume"
+		printf 'G_%s_vcpus=%q\n' "$key" "${vcpus:-1}"
+		# The lost-wakeup kick: host A's shim guests only.
+		if [ "$host" = a ] && grep -Eq '^pvshim *= *1' "$src"; then
+			printf 'G_%s_kick=%q\n' "$key" "${RIG_KICK:-60}"
+		fi
 	} >>"$plan"
 	host_stages+=("guest-created:$g" "guest-userspace:$g")
 	[ -n "$done_re" ] && host_stages+=("guest-tests:$g")
@@ -189,7 +241,8 @@ CFG
 	for w in "${mid[@]}"; do host_stages+=("guest-$w:$g"); done
 	host_stages+=("guest-shutdown:$g")
 done
-echo "payload $payload_kind $payload" >"$run/info.txt"
+echo "host $host $host_xen" >"$run/info.txt"
+echo "payload $payload_kind $payload" >>"$run/info.txt"
 echo "i386-kernel ${i386k:-none}" >>"$run/info.txt"
 echo "pvgrub-kernel ${pvgrub_kernel:-payload}" >>"$run/info.txt"
 
@@ -201,7 +254,7 @@ mode=scenario
 [ -n "$shell" ] && mode=shell
 qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$RIG_QEMU_CPU"
 	-m "$RIG_QEMU_MEM" -smp 2 -display none -no-reboot -nic none
-	-kernel "$RIG_XEN" -append "$RIG_XEN_CMDLINE"
+	-kernel "$host_xen" -append "$RIG_XEN_CMDLINE"
 	-initrd "$RIG_VMLINUZ $RIG_DOM0_CMDLINE rig.mode=$mode,$RIG_INITRD"
 	-drive "file=$RIG_DOM0_IMG,if=virtio,format=raw,snapshot=on"
 	-drive "file=$run/work.img,if=virtio,format=raw"
@@ -228,6 +281,7 @@ for s in "${host_stages[@]}"; do
 	k=${s%%:*}; k=${k#guest-}
 	case $k in
 	reboot|crash) total=$(( total + T[shutdown] + T[created] + T[userspace] + T[tests] )) ;;
+	vcpuset) total=$(( total + 2 * T[tests] + 120 )) ;;
 	save) total=$(( total + 2 * T[save] + T[sysrq] + T[tests] )) ;;
 	*) total=$(( total + T[$k] )) ;;
 	esac
@@ -256,6 +310,8 @@ bound_of() { # host bound of the stage awaited: its own + slack for dom0's
 	guest-reboot|guest-crash) echo $(( T[shutdown] + T[created] + T[userspace] + T[tests] + 30 )) ;;
 	# xl save, xl restore, xl sysrq h, the rig-resume tests
 	guest-save) echo $(( 2 * T[save] + T[sysrq] + T[tests] + 30 )) ;;
+	# a workload, xl vcpu-set down to 1 and back, the checks after it
+	guest-vcpuset) echo $(( 2 * T[tests] + 150 )) ;;
 	*) s=${s#guest-}; echo $(( T[$s] + 30 )) ;;
 	esac
 }
@@ -270,7 +326,7 @@ show_live() {
 	local sz; sz=$(stat -c %s "$serial")
 	[ "$sz" -gt "$live_off" ] || return 0
 	tail -c +$((live_off + 1)) "$serial" | head -c $((sz - live_off)) | tr -d '\r' |
-		grep -a -E '^RIG: (guest |run ends|destroying|SCENARIO|dom0 userspace)' | sed 's/^/  | /' || true
+		grep -a -E '^RIG: (guest |run ends|destroying|SCENARIO|dom0 userspace|KICK)' | sed 's/^/  | /' || true
 	live_off=$sz
 }
 
@@ -323,6 +379,11 @@ if [ "$idx" -lt "${#host_stages[@]}" ] && [ -z "$failed" ]; then
 	failed=1 fail_stage="$st $gg"
 fi
 
+# Kicks dom0 gave a silent shim guest (host a): never silent.
+tr -d '\r' <"$serial" | sed -n 's/^RIG: KICK //p' >"$run/kicks.txt"
+nkicks=$(wc -l <"$run/kicks.txt")
+[ "$nkicks" -eq 0 ] || step KICK "$name: dom0 kicked a silent guest $nkicks times ($run/kicks.txt)"
+
 # --- results: the tar stream dom0 wrote on the results disk.
 if tar -C "$run/results" -xf "$run/results.img" 2>"$run/results-tar.log"; then
 	:
@@ -359,6 +420,8 @@ echo OK >"$run/status"
 # The work disk of a run that saved a guest held its checkpoint (its
 # memory size): a run that passed does not keep it.
 [ "$save_mb" -eq 0 ] || rm -f "$run/work.img"
-step OK "$name: all stages passed (stages: $stages_out)"
+kmsg=
+[ "$nkicks" -eq 0 ] || kmsg=" after $nkicks kicks of a silent guest"
+step OK "$name: all stages passed$kmsg (stages: $stages_out)"
 exit
 }
