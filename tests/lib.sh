@@ -104,6 +104,15 @@ xen_log_ok() {
 	[ -z "$hits" ] || echo "$hits" | diag
 }
 clean() { tr -d '\r' <"$con" 2>/dev/null; }
+# pvsites_total VMLINUX: the number of pv call site records in the image
+# (the .pv_sites section of PARAVIRT_SITE_STATS, 8 bytes each), for
+# guest.pvsites_total=N; empty without the section.
+pvsites_total() {
+	local s e
+	s=$(nm "$1" 2>/dev/null | awk '$3 == "__pv_sites_start" { print $1 }')
+	e=$(nm "$1" 2>/dev/null | awk '$3 == "__pv_sites_end" { print $1 }')
+	[ -n "$s" ] && [ -n "$e" ] && echo $(( (0x$e - 0x$s) / 8 ))
+}
 # domu_backtrace_ok: after `xl sysrq GUEST c`, the panic's backtrace is on
 # the console.
 domu_backtrace_ok() {

@@ -69,7 +69,8 @@ srcs=/etc/apt/sources.list.d/debian.sources
 mirror=${GUEST_DEBIAN_MIRROR:-$(awk '/^URIs:/ && !/security/ { print $2; exit }
 	/^deb / && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' "$srcs" 2>/dev/null)}
 mirror=${mirror:-http://deb.debian.org/debian}
-mmargs=(--arch=i386 --variant=minbase
+# Packages beyond minbase: stress-ng for guest/tests/95-stress (guest.soak).
+mmargs=(--arch=i386 --variant=minbase --include=stress-ng
 	--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*'
 	--dpkgopt='path-exclude=/usr/share/locale/*' bookworm)
 mirrors=("deb $mirror bookworm main" "deb $mirror bookworm-updates main")

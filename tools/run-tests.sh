@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$TOP"
 [ $# -gt 0 ] || set -- tests/*.t
 log=$LOGDIR/test.log
-prove -v "$@" 2>&1 | tee "$log"
+prove -v --timer "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 # Test points of every test file (prove -v prints them unindented; the
 # guest's own TAP is re-emitted by the host tests, never counted twice).
