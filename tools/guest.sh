@@ -38,8 +38,45 @@ for c in "$TOP"/guest/*.c; do
 	"$CC32" -static -O2 -Wall -Werror -o "$R.new/tests/bin/$n" "$c" >"$LOGDIR/guest-cc-$n.log" 2>&1 ||
 		{ cat "$LOGDIR/guest-cc-$n.log" >&2; die "compiling guest/$n.c failed"; }
 done
+# The wrappers of the kernel's selftests (60-x86-*, 61-kst-*) source this:
+# st_run PROGRAM ARGS runs one invocation and judges it, st_end exits with
+# the verdict of them all: 1 when one failed, 0 when one passed, 4 (the
+# guest's SKIP) when all skipped.  An invocation skipped when it exits 4
+# (kselftest's KSFT_SKIP) or exits 0 having printed SKIP results only
+# ("[SKIP]", "ok N # SKIP", "1..0 # SKIP") and no pass ("[OK]", "ok N").
+cat >"$R.new/tests/bin/selftest.sh" <<'EOS'
+# /tests/bin/selftest.sh (tools/guest.sh): sourced by the selftest wrappers
+st_pass=0 st_skip=0 st_fail=0 st_why=
+st_run() {
+	st_o=/tmp/selftest.$$.out st_cmd="$*"
+	st_t0=$(date +%s)
+	"$@" >"$st_o" 2>&1
+	st_rc=$?
+	st_t1=$(date +%s)
+	cat "$st_o"
+	st_p=$(grep -E '\[OK\]|^ok [0-9]+' "$st_o" | grep -vcE '# *SKIP')
+	st_s=$(grep -cE '\[SKIP\]|^ok [0-9]+.*# *SKIP|^1\.\.0 # *SKIP' "$st_o")
+	if [ $st_rc = 4 ] || { [ $st_rc = 0 ] && [ "$st_s" -gt 0 ] && [ "$st_p" = 0 ]; }; then
+		st_v=skip st_skip=$((st_skip + 1))
+		[ -n "$st_why" ] || st_why=$(grep -m 1 -E '\[SKIP\]|# *SKIP' "$st_o")
+		[ -n "$st_why" ] || st_why=$(tail -n 1 "$st_o")
+	elif [ $st_rc = 0 ]; then
+		st_v=pass st_pass=$((st_pass + 1))
+	else
+		st_v=FAIL st_fail=$((st_fail + 1))
+	fi
+	rm -f "$st_o"
+	echo "selftest: ${st_cmd#/tests/bin/}: $st_v (exit $st_rc, $((st_t1 - st_t0)) s)"
+}
+st_end() {
+	[ $st_fail = 0 ] || exit 1
+	[ $st_pass -gt 0 ] || [ $st_skip = 0 ] || { echo "only SKIP results: $st_why"; exit 4; }
+	exit 0
+}
+EOS
 # The kernel's own x86 selftests, from the patched tree, as 32-bit.
-S=${TREE:-$OUT/linux}/tools/testing/selftests/x86
+T=${TREE:-$OUT/linux}
+S=$T/tools/testing/selftests/x86
 if [ -d "$S" ]; then
 	mkdir -p "$R.new/tests/bin/x86"
 	while read -r t extra; do
@@ -47,12 +84,47 @@ if [ -d "$S" ]; then
 			-o "$R.new/tests/bin/x86/${t}_32" "$S/$t.c" ${extra:+"$S/$extra"} \
 			-lrt -ldl -lm >"$LOGDIR/guest-cc-$t.log" 2>&1 ||
 			{ cat "$LOGDIR/guest-cc-$t.log" >&2; die "compiling selftest $t failed"; }
-		printf '#!/bin/sh\n# tools/testing/selftests/x86/%s.c, 32-bit\nexec /tests/bin/x86/%s_32\n' \
+		printf '#!/bin/sh\n# tools/testing/selftests/x86/%s.c, 32-bit\n. /tests/bin/selftest.sh\nst_run /tests/bin/x86/%s_32\nst_end\n' \
 			"$t" "$t" >"$R.new/tests/60-x86-$t"
 		chmod 755 "$R.new/tests/60-x86-$t"
 	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/x86-selftests.list")
 else
 	step GUEST "no kernel tree: x86 selftests left out (make tree)"
+fi
+# The kernel's selftests beyond x86 (guest/kselftests.list): each
+# DIR/NAME becomes /tests/bin/kst/DIR/NAME and the guest test
+# 61-kst-TOP-NAME (TOP: DIR's first component), one st_run a line.
+K=$T/tools/testing/selftests
+if [ -d "$K" ]; then
+	mkdir -p "$R.new/tests/bin/kst"
+	while read -r line; do
+		args=
+		case "$line" in *" -- "*) args=${line#* -- }; line=${line%% -- *} ;; esac
+		read -r t extra <<<"$line"
+		d=${t%/*} n=${t##*/}
+		w=$R.new/tests/61-kst-${d%%/*}-$n
+		bin=/tests/bin/kst/$t
+		if [ ! -e "$w" ]; then
+			mkdir -p "$R.new${bin%/*}"
+			src=("$K/$t.c")
+			for e in $extra; do src+=("$K/$d/$e"); done
+			log=$LOGDIR/guest-cc-kst-${t//\//-}.log
+			"$CC32" -static -O2 -pthread -Wall -no-pie -D_GNU_SOURCE= \
+				-I"$K" -I"$K/$d" -I"$K/$d/../include" -I"$T" \
+				-isystem "$T/tools/include/uapi" \
+				-o "$R.new$bin" "${src[@]}" -lrt -lm >"$log" 2>&1 ||
+				{ cat "$log" >&2; die "compiling selftest $t failed"; }
+			printf '#!/bin/sh\n# tools/testing/selftests/%s.c, 32-bit (guest/kselftests.list)\n. /tests/bin/selftest.sh\n' \
+				"$t" >"$w"
+			chmod 755 "$w"
+		fi
+		echo "st_run $bin${args:+ $args}" >>"$w"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/kselftests.list")
+	for w in "$R.new"/tests/61-kst-*; do
+		[ -e "$w" ] && echo st_end >>"$w"
+	done
+else
+	step GUEST "no kernel tree: kselftests left out (make tree)"
 fi
 echo "guest tree of $(date -u +%Y-%m-%d) from $(basename "$deb")" >"$R.new/guest-disk-marker"
 rm -rf "$R"
