@@ -36,10 +36,12 @@ for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	ok $? "$name: the kernel log has no WARNING, BUG or Oops (but the backtraces sysrq l asked for)"
 done
 
-# The kernel's x86 selftests must pass and fail alike on every kernel:
+# The kernel's selftests (x86, and timers, futex, mm: 61-kst-*) must pass,
+# skip and fail alike on every kernel:
 # the pass set of each configuration against the first one booted (the
 # PARAVIRT=n kernel when TEST_CONFIGS lists it first).
-selftests() { grep -E '^(not )?ok [0-9]+ - 60-x86-' "$1" | sed -E 's/^(not ok|ok) [0-9]+ - ([^ ]*).*/\2 \1/' | sort; }
+# (ok, ok # SKIP and not ok are three different results)
+selftests() { grep -E '^(not )?ok [0-9]+ - 6[01]-(x86|kst)-' "$1" | sed -E -e 's/^(not ok|ok) [0-9]+ - ([^ ]*)( .*# SKIP.*)?.*/\2 \1\3/' -e 's/ # SKIP.*/ skip/' | sort; }
 ref=
 for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	tap=$OUT/logs/boot-$name.tap
@@ -47,7 +49,8 @@ for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	if [ -z "$ref" ]; then
 		ref=$name
 		selftests "$tap" >"$OUT/logs/selftests-$ref.txt"
-		echo "# x86 selftests on $ref: $(grep -c ' ok$' "$OUT/logs/selftests-$ref.txt") pass," \
+		echo "# selftests on $ref: $(grep -c ' ok$' "$OUT/logs/selftests-$ref.txt") pass," \
+			"$(grep -c ' skip$' "$OUT/logs/selftests-$ref.txt") skip," \
 			"$(grep -c ' not ok$' "$OUT/logs/selftests-$ref.txt") fail"
 		continue
 	fi
@@ -55,6 +58,6 @@ for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	d=$(diff "$OUT/logs/selftests-$ref.txt" "$OUT/logs/selftests-$name.txt")
 	[ -z "$d" ] || echo "$d" | diag
 	[ -z "$d" ] && [ -s "$OUT/logs/selftests-$name.txt" ]
-	ok $? "$name: the x86 selftests have the same pass set as $ref"
+	ok $? "$name: the selftests have the same pass set as $ref"
 done
 done_testing

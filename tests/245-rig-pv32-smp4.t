@@ -6,14 +6,16 @@
 # fork, pipe, switch, timer and mmap stressors, 60 s) `xl vcpu-set`
 # takes it down to one vCPU and back to four: the guest logs each CPU
 # going offline, the workload finishes clean, and afterwards all four
-# CPUs are online and pass the SMP check again; `xl shutdown` powers it
-# off; no WARN, Oops, lockup or RCU stall.  (tests/240: two vCPUs, the
+# CPUs are online and pass the SMP check again; `xl mem-set` balloons it
+# down to 768 MB (giving back highmem pages) and up to 1408 MB, above the
+# 1280 MB it started with, and it still runs its tests; `xl shutdown`
+# powers it off; no WARN, Oops, lockup or RCU stall.  (tests/240: two vCPUs, the
 # whole suite with a 2-minute soak and the life cycle; `make soak`: 30
 # minutes.)
 . "$(dirname "$0")/lib.sh"
 vcpus=4
 soak=60
-domu_scenario t-pv32smp4 pv32 -H b -o pv32:vcpus=$vcpus -m pv32:sysrq= -m "pv32:end=vcpuset shutdown" \
+domu_scenario t-pv32smp4 pv32 -H b -o pv32:vcpus=$vcpus -m pv32:sysrq= -m "pv32:end=vcpuset balloon shutdown" \
 	-x "pv32=guest.tests=userspace,cpus,kernel,smp,clock guest.soak=$soak guest.timeout=$((soak + soak / 4 + 180))" \
 	-T userspace=600 -T tests=$((soak + 900))
 clean | grep -Eq 'smp: Brought up 1 node, '"$vcpus"' CPUs'
@@ -27,6 +29,9 @@ guest_results "$run/pv32.2.tap" pv32-under-vcpuset
 grep -Eq '^ok [0-9]+ - 95-stress$' "$run/pv32.2.tap" 2>/dev/null
 ok $? "stress-ng ran ${soak} s while the vCPUs went $vcpus -> 1 -> $vcpus, with no WARN, Oops, lockup or RCU stall"
 guest_results "$run/pv32.3.tap" pv32-after-vcpuset
+grep -Eq '^guest-balloon +pv32 +ok ' "$run/stages.txt" 2>/dev/null
+ok $? "balloon: xl mem-set down to 768 MB and up to 1408 MB, Xen's count followed: $(sed -n 's/^guest-balloon *pv32 *ok *//p' "$run/stages.txt" 2>/dev/null | cut -c1-100)"
+guest_results "$run/pv32.4.tap" pv32-after-balloon
 grep -Eq '^guest-shutdown +pv32 +ok .*by=xl-shutdown reason=poweroff' "$run/stages.txt" 2>/dev/null
 ok $? "xl shutdown -w powered the four-vCPU guest off (reason code 0)"
 ! clean | grep -qE 'soft lockup|hard LOCKUP|rcu_.*(stall|detected)|blocked for more than'

@@ -96,7 +96,16 @@ fi
 # 61-kst-TOP-NAME (TOP: DIR's first component), one st_run a line.
 K=$T/tools/testing/selftests
 if [ -d "$K" ]; then
-	mkdir -p "$R.new/tests/bin/kst"
+	mkdir -p "$R.new/tests/bin/kst" "$G/kst-include"
+	# For "-D_TIME_BITS=64 -include futex-time64.h" (guest/kselftests.list):
+	# the futex tests' futex() then calls futex_time64 with the 64-bit
+	# struct timespec that futex_waitv always takes.
+	cat >"$G/kst-include/futex-time64.h" <<'EOH'
+/* tools/guest.sh: 32-bit futex selftests with a 64-bit time_t */
+#include <sys/syscall.h>
+#undef SYS_futex
+#define SYS_futex SYS_futex_time64
+EOH
 	while read -r line; do
 		args=
 		case "$line" in *" -- "*) args=${line#* -- }; line=${line%% -- *} ;; esac
@@ -106,12 +115,22 @@ if [ -d "$K" ]; then
 		bin=/tests/bin/kst/$t
 		if [ ! -e "$w" ]; then
 			mkdir -p "$R.new${bin%/*}"
-			src=("$K/$t.c")
-			for e in $extra; do src+=("$K/$d/$e"); done
+			src=("$K/$t.c") flags=() want=
+			for e in $extra; do	# sources, and compiler flags (-include takes one more)
+				if [ -n "$want" ]; then
+					flags+=("$e") want=
+				else
+					case "$e" in
+					-include) flags+=("$e") want=1 ;;
+					-*) flags+=("$e") ;;
+					*) src+=("$K/$d/$e") ;;
+					esac
+				fi
+			done
 			log=$LOGDIR/guest-cc-kst-${t//\//-}.log
 			"$CC32" -static -O2 -pthread -Wall -no-pie -D_GNU_SOURCE= \
 				-I"$K" -I"$K/$d" -I"$K/$d/../include" -I"$T" \
-				-isystem "$T/tools/include/uapi" \
+				-isystem "$T/tools/include/uapi" -I"$G/kst-include" "${flags[@]}" \
 				-o "$R.new$bin" "${src[@]}" -lrt -lm >"$log" 2>&1 ||
 				{ cat "$log" >&2; die "compiling selftest $t failed"; }
 			printf '#!/bin/sh\n# tools/testing/selftests/%s.c, 32-bit (guest/kselftests.list)\n. /tests/bin/selftest.sh\n' \
@@ -119,7 +138,7 @@ if [ -d "$K" ]; then
 			chmod 755 "$w"
 		fi
 		echo "st_run $bin${args:+ $args}" >>"$w"
-	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/guest/kselftests.list")
+	done < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$TOP/guest/kselftests.list")
 	for w in "$R.new"/tests/61-kst-*; do
 		[ -e "$w" ] && echo st_end >>"$w"
 	done

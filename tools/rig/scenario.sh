@@ -211,11 +211,11 @@ CFG
 	mid=()
 	while [ $# -gt 1 ]; do
 		case $1 in
-		reboot|crash|vcpuset) ;;
+		reboot|crash|vcpuset|balloon) ;;
 		save)	# room for the image: the guest's memory and some
 			mem=$(sed -n 's/^memory *= *\([0-9]*\).*/\1/p' "$src" | head -n 1)
 			save_mb=$((save_mb + ${mem:-1024} + 64)) ;;
-		*) die "$src: rig-end: '$1' can only be last (reboot crash save vcpuset before the last)" ;;
+		*) die "$src: rig-end: '$1' can only be last (reboot crash save vcpuset balloon before the last)" ;;
 		esac
 		mid+=("$1")
 		shift
@@ -230,6 +230,7 @@ CFG
 		printf 'G_%s_sysrq=%q\n' "$key" "$sysrq"
 		printf 'G_%s_resume=%q\n' "$key" "$resume"
 		printf 'G_%s_vcpus=%q\n' "$key" "${vcpus:-1}"
+		printf 'G_%s_balloon=%q\n' "$key" "$(meta balloon "$src")"
 		# The lost-wakeup kick: host A's shim guests only.
 		if [ "$host" = a ] && grep -Eq '^pvshim *= *1' "$src"; then
 			printf 'G_%s_kick=%q\n' "$key" "${RIG_KICK:-60}"
@@ -282,6 +283,7 @@ for s in "${host_stages[@]}"; do
 	case $k in
 	reboot|crash) total=$(( total + T[shutdown] + T[created] + T[userspace] + T[tests] )) ;;
 	vcpuset) total=$(( total + 2 * T[tests] + 120 )) ;;
+	balloon) total=$(( total + T[tests] + 270 )) ;;
 	save) total=$(( total + 2 * T[save] + T[sysrq] + T[tests] )) ;;
 	*) total=$(( total + T[$k] )) ;;
 	esac
@@ -312,6 +314,8 @@ bound_of() { # host bound of the stage awaited: its own + slack for dom0's
 	guest-save) echo $(( 2 * T[save] + T[sysrq] + T[tests] + 30 )) ;;
 	# a workload, xl vcpu-set down to 1 and back, the checks after it
 	guest-vcpuset) echo $(( 2 * T[tests] + 150 )) ;;
+	# xl mem-set down and up (120 s each), then tests
+	guest-balloon) echo $(( T[tests] + 270 )) ;;
 	*) s=${s#guest-}; echo $(( T[$s] + 30 )) ;;
 	esac
 }
