@@ -80,10 +80,14 @@ soak: guest-debian rig
 	@tools/run-tests.sh tests/soak/300-rig-pv32-soak.t
 
 ## test      run the whole test suite under prove
+# The kernels build beside the guest roots and the rig image (mostly
+# downloads and mmdebstrap): two jobs at a time.
 test: deps tree
-	@tools/timed.sh kernels $(MAKE) --no-print-directory kernels
-	@tools/timed.sh guest+rig $(MAKE) --no-print-directory guest $(TEST_PREREQS)
+	@tools/timed.sh "kernels | guest, Debian root, rig" $(MAKE) --no-print-directory -j2 test-builds
 	@tools/run-tests.sh
+
+.PHONY: test-builds
+test-builds: kernels guest $(TEST_PREREQS)
 
 ## export    the series as mail for lkml in out/export/mail: cover letter,
 ##           Signed-off-by of your git identity, checkpatch as posted

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""hcreport.py DIR [--doc FILE]: hypercalls per operation from the runs of
+"""hcreport.py DIR [--doc FILE | --json]: hypercalls per operation from the runs of
 tools/bench/hypercalls.sh.
 
 DIR holds, per guest G (pv32, peer64): G.counts (the hcount plugin's
@@ -9,7 +9,8 @@ snapshots of the run that had G), G.tap (the guest's TAP: hcbench's
 (tools/bench/hcsites.py of G's kernel) and G.run (when and how).
 Prints the summary table and a per-hypercall breakdown as markdown;
 with --doc, also puts them into FILE between "<!-- hypercalls:begin -->"
-and "<!-- hypercalls:end -->".
+and "<!-- hypercalls:end -->".  With --json, prints the per-op numbers
+of each guest instead (tests/250 checks the batching from them).
 """
 import collections
 import os
@@ -335,8 +336,29 @@ def report(d):
     return '\n'.join(out) + '\n'
 
 
+def dump_json(d):
+    """The per-op numbers of every guest with results, for tests."""
+    import json
+    out = {}
+    for g, base, counter in GUESTS:
+        if not os.path.exists(os.path.join(d, g + '.counts')):
+            continue
+        res = analyse(d, g, base, counter)[0]
+        out[g] = {op: dict(n=r['n'], total=r['total'], mcalls=r['mcalls'],
+                           switches=r['switches'], entries=r['entries'],
+                           cont=r['cont'], upcalls=r['upcalls'], timer=r['timer'],
+                           by={HNAME.get(int(k), k) if str(k).isdigit() else k: v
+                               for k, v in r['by'].items()})
+                  for op, r in res.items()}
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write('\n')
+
+
 def main():
     d = sys.argv[1]
+    if len(sys.argv) > 2 and sys.argv[2] == '--json':
+        dump_json(d)
+        return
     text = report(d)
     sys.stdout.write(text)
     if len(sys.argv) > 3 and sys.argv[2] == '--doc':

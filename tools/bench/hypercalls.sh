@@ -96,15 +96,18 @@ for g in "${guests[@]}"; do
 	more=
 	[ "$g" != peer64shim ] || more=" nr_cpus=1"
 	[ "$g" != pv32 ] || more=${HC_PV32_ARGS:+ $HC_PV32_ARGS}
-	# pv32.cfg reboots its guest once (rig-end): no tests in that life
 	xargs+=(-x "$g=guest.tests=hcbench guest.again=none guest.hcbench=1$more")
+	# pv32 (host B): one vCPU, and none of its life cycle: its tests,
+	# then xl shutdown
+	[ "$g" != pv32 ] || xargs+=(-o pv32:vcpus=1 -m pv32:sysrq= -m pv32:end=shutdown)
+	[ "$g" != peer64shim ] || xargs+=(-o peer64shim:vcpus=1)
 done
 step HCBENCH "rig run $name: ${guests[*]} (dom0 on pCPU 0, guests on pCPU 1, plugin counts vCPU 1)"
 t0=$(date +%s)
 rc=0
 RIG_I386_KERNEL=$H/pv32-vmlinux.new \
 RIG_XEN_CMDLINE="$RIG_XEN_CMDLINE dom0_max_vcpus=1 dom0_vcpus_pin" \
-RIG_XL_EXTRA=$'cpus = "1"\nvcpus = 1' \
+RIG_XL_EXTRA='cpus = "1"' \
 RIG_QEMU_EXTRA="-plugin $so,out=$counts,sites=$H/all.sites" \
 	"$TOP/tools/rig/scenario.sh" -q -n "$name" "${xargs[@]}" "${guests[@]}" || rc=$?
 step HCBENCH "rig run $name ended (exit $rc) after $(( $(date +%s) - t0 )) s"
