@@ -347,6 +347,7 @@ def dump_json(d):
         out[g] = {op: dict(n=r['n'], total=r['total'], mcalls=r['mcalls'],
                            switches=r['switches'], entries=r['entries'],
                            cont=r['cont'], upcalls=r['upcalls'], timer=r['timer'],
+                           callers=dict(r['callers']),
                            by={HNAME.get(int(k), k) if str(k).isdigit() else k: v
                                for k, v in r['by'].items()})
                   for op, r in res.items()}
