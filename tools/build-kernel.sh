@@ -6,6 +6,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 name=${1:?usage: build-kernel.sh NAME}
+# A kernel build of its own, not a job of an outer make's jobserver
+# (make test builds the kernels beside the rig: make -j2 test-builds).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 TREE=${TREE:-$OUT/linux}
 B=$OUT/build/$name
 export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
