@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make soak: the series' i386 domU on host B (Xen with PV32, xl's builder)
 # with two vCPUs runs Debian's stress-ng (cpu, vm, fork, pipe, switch,
-# timer and mmap stressors) for SOAK_SECONDS (default 1800), then the SMP
+# timer and mmap stressors) for SOAK_SECONDS (default 1800), after the SMP
 # check, and powers off on `xl shutdown`; no WARN, Oops, lockup or RCU
 # stall.  Not in make test (tests/240 soaks for 2 minutes).
 . "$(dirname "$0")/../lib.sh"
