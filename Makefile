@@ -46,7 +46,7 @@ kernels:
 
 ## guest     build the guest userspace (out/guest)
 guest: $(OUT)/guest/initramfs.cpio.gz
-$(OUT)/guest/initramfs.cpio.gz: tools/guest.sh guest/init guest/x86-selftests.list $(wildcard guest/*.c guest/*.h guest/tests/*)
+$(OUT)/guest/initramfs.cpio.gz: tools/guest.sh guest/init guest/x86-selftests.list guest/kselftests.list $(wildcard guest/*.c guest/*.h guest/tests/*)
 	@tools/guest.sh
 
 ## boot      boot CONFIG natively under qemu-system-i386 and show its tests
