@@ -21,10 +21,12 @@ for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	# The clocksource a native boot under QEMU settles on (18-kernel
 	# checks it); PARAVIRT_SITE_STATS kernels: every pv site patched and
 	# as many sites as the image has (50-pv-sites).
-	append="guest.clocksource=tsc"
+	# 1280 MB: about 380 MB of it highmem, where the HIGHPTE kernels
+	# must put new user pte pages (22-highpte, /proc/kpageflags).
+	append="guest.clocksource=tsc guest.highpte=high"
 	grep -q '^CONFIG_PARAVIRT_SITE_STATS=y' "$OUT/build/$name/.config" &&
 		append="$append guest.pvsites=1 guest.pvsites_total=$(pvsites_total "$OUT/build/$name/vmlinux")"
-	APPEND=$append "$TOP/tools/boot-native.sh" "$name" >"$OUT/logs/t-boot-$name.out" 2>&1
+	MEM=1280 APPEND=$append "$TOP/tools/boot-native.sh" "$name" >"$OUT/logs/t-boot-$name.out" 2>&1
 	rc=$?
 	diag <"$OUT/logs/t-boot-$name.out"
 	ok $rc "$name boots to userspace and finishes its tests within the bound"

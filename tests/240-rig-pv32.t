@@ -29,21 +29,11 @@ ok $? "root file system mounted from xvda (blkfront)"
 clean | grep -Eq '[0-9]+MB HIGHMEM available'
 ok $? "the guest has highmem: $(clean | grep -Eo '[0-9]+MB HIGHMEM available' | head -n 1)"
 tap=$run/pv32.tap
-# A failure whose root cause is known and named, reported as TODO (never
-# as a pass): under Xen the one cpu.iret site of entry_32.S's
-# INTERRUPT_RETURN stays "jmp *pv_ops.cpu.iret" (paravirt/0003 patches it
-# for native only, ALT_NOT_XEN); 64-bit Xen PV reaches xen_iret with an
-# early-patched direct jump instead (issue 18).  Only that failure alone.
-pvfails=$(awk '/^(not )?ok / { if ($0 ~ / - 50-pv-sites/) { print f; exit } f = "" }
-	/^# \[FAIL\]/ { f = f $0 "|" }' "$tap" 2>/dev/null)
-if [ "$pvfails" = "# [FAIL] cpu.iret: 1 call sites left indirect|# [FAIL] 1 pv call sites are indirect calls|" ]; then
-	sed -i -E 's|^(not ok [0-9]+ - 50-pv-sites( .*)?)$|\1 # TODO cpu.iret is an indirect jmp through pv_ops under Xen (paravirt/0003: ALT_NOT_XEN); the fix is a direct jump patched early, as on 64-bit|' "$tap"
-fi
 guest_results "$tap" pv32
 # The same selftests as natively (tests/10-native-boot.t): every x86 and
 # timers/futex/mm one of the guest tree ran and passed, but those named
-# here, each with its reason; the native pass set (tests/10, when it ran
-# first) must match but for them.
+# here, each with its reason (tests/900-selftest-sets.t names the same
+# ones when it compares the pass set with the native one).
 declare -A differs=(
 	[60-x86-entry_from_vm86]="skip: vm86 is refused under Xen PV (xen/0013; 5.8 did the same), so every vm86 case skips"
 )
@@ -58,23 +48,19 @@ for t in "${!differs[@]}"; do
 done
 [ "$want" -gt 0 ] && [ $((got + known)) = "$want" ]
 ok $? "pv32 ran all $want 32-bit x86 and timers/futex/mm selftests of the guest tree: $got passed, $known skipped as named"
-ref=$OUT/logs/selftests-i386-nopv.txt
-if [ -s "$ref" ]; then
-	grep -E '^(not )?ok [0-9]+ - 6[01]-(x86|kst)-' "$tap" |
-		sed -E -e 's/^(not ok|ok) [0-9]+ - ([^ ]*)( .*# SKIP.*)?.*/\2 \1\3/' -e 's/ # SKIP.*/ skip/' | sort >"$run/selftests.txt"
-	d=$(diff "$ref" "$run/selftests.txt" | grep '^[<>]' | grep -vF -f <(printf '%s \n' "${!differs[@]}"))
-	[ -z "$d" ] || echo "$d" | diag
-	[ -z "$d" ]
-	ok $? "the domU's selftest pass set equals the native PARAVIRT=n kernel's (tests/10), but for those named"
-fi
+# The pass set, for tests/900-selftest-sets.t to compare with the native
+# PARAVIRT=n kernel's (tests/10) once both have run.
+grep -E '^(not )?ok [0-9]+ - 6[01]-(x86|kst)-' "$tap" 2>/dev/null |
+	sed -E -e 's/^(not ok|ok) [0-9]+ - ([^ ]*)( .*# SKIP.*)?.*/\2 \1\3/' -e 's/ # SKIP.*/ skip/' | sort >"$run/selftests.txt"
 grep -q '^# \[OK\] [0-9]* sites, as the vmlinux has' "$tap" 2>/dev/null
 ok $? "the guest's pv site table holds the image's $sites sites: $(grep -E '^# pv sites: total' "$tap" 2>/dev/null | head -n 1 | sed 's/^# pv sites: //')"
 grep -Eq '^ok [0-9]+ - 45-net$' "$tap" 2>/dev/null
 ok $? "netfront carried traffic both ways: $(grep -E '^# eth0 counters' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
-# A 32-bit PV guest registers no fast system call callback: its vDSO
-# enters the kernel with int $0x80, and that must work.
-grep -Eq '^# \[OK\] vDSO system call: int80' "$tap" 2>/dev/null
-ok $? "the vDSO enters the kernel with int \$0x80 and it works"
+# On the rig's AMD CPU model Xen gives a 32-bit PV guest's user space
+# SYSCALL through the syscall32 callback (xen/0023): the vDSO uses it,
+# and it works (tests/245 runs the Intel model: SYSENTER).
+grep -Eq '^# \[OK\] vDSO system call: syscall ' "$tap" 2>/dev/null
+ok $? "the vDSO enters the kernel with SYSCALL (Xen's syscall32 callback) and it works: $(grep -E '^# \[(OK|FAIL)\] vDSO' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
 # The guest's clock against dom0's: the guest writes "guest-clock: T"
 # (CLOCK_REALTIME) to its console and dom0's console mirror appends its
 # own time when it passes the line on (within about a second: tail -F

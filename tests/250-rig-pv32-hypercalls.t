@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Batching, measured: the series' i386 domU on host B (one vCPU, highmem=0
-# so that no kmap of a highmem page adds its own hypercalls) runs
+# Batching, measured: the series' i386 domU on host B (one vCPU, 512 MB
+# and highmem=0, so that no kmap of a highmem page adds its own
+# hypercalls; it is also the rig's 512 MB boot under xl's builder) runs
 # guest/hcbench.c's windows while the QEMU plugin tools/bench/hcount.c
 # counts its hypercalls (tools/bench/hypercalls.sh pv32; the counts per
 # op come from tools/bench/hcreport.py --json).
@@ -30,10 +31,16 @@ log=$OUT/rig/t-hypercalls.out
 mkdir -p "$OUT/rig"
 # No stale counts: only this run's may be judged.
 rm -f "$OUT"/bench/hc-args/pv32.counts "$OUT"/bench/hc-args/pv32.tap "$OUT"/bench/hc-args/pv32.run
-HC_PV32_ARGS=highmem=0 RIG_I386_KERNEL=$k "$TOP/tools/bench/hypercalls.sh" pv32 >"$log" 2>&1
+HC_PV32_MEM=512 HC_PV32_ARGS=highmem=0 RIG_I386_KERNEL=$k "$TOP/tools/bench/hypercalls.sh" pv32 >"$log" 2>&1
 rc=$?
 diag <"$log"
-ok $rc "hypercall counting run of pv32 on host B (tools/bench/hypercalls.sh pv32, highmem=0)"
+ok $rc "hypercall counting run of pv32 on host B (tools/bench/hypercalls.sh pv32, 512 MB, highmem=0)"
+con=$OUT/rig/runs/hcbench-pv32/results/guest-pv32.log
+low=$(tr -d '\r' <"$con" 2>/dev/null | grep -Eo '[0-9]+MB LOWMEM available' | head -n 1)
+tr -d '\r' <"$con" 2>/dev/null | grep -Eq '(^|[^0-9])0MB HIGHMEM available' &&
+	[ "${low%%MB*}" -ge 480 ] 2>/dev/null && [ "${low%%MB*}" -le 512 ] &&
+	grep -Eq '^ok [0-9]+ - 92-hcbench$' "$OUT/bench/hc-args/pv32.tap" 2>/dev/null
+ok $? "xl's builder booted the domU with 512 MB (no highmem: $low) and it ran its test"
 json=$OUT/rig/t-hypercalls.json
 python3 "$TOP/tools/bench/hcreport.py" "$OUT/bench/hc-args" --json >"$json" 2>&1
 # The two ratios, from the counts of the run.

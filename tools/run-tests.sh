@@ -1,14 +1,46 @@
 #!/usr/bin/env bash
-# run-tests.sh [TEST...]: run the TAP tests under prove (all of tests/*.t
-# by default), keep the whole output in out/logs/test.log and end with
-# the line "N passed, N failed, N skipped, N todo".
+# run-tests.sh [TEST...]: run the TAP tests under prove, keep the whole
+# output in out/logs/test.log and end with the line
+# "N passed, N failed, N skipped, N todo".
+#
+# Without arguments, in two phases:
+#   1. tests/[0-8]*.t, TEST_JOBS (2) at a time: a rig QEMU runs on one
+#      host thread (tools/rig/lib.sh) and tools/rig/scenario.sh lets two
+#      run at once (RIG_QEMU_SLOTS), so the emulated hosts fill both
+#      cores.  The slow ones start first (TEST_FIRST), the rest follow in
+#      name order.
+#   2. tests/9*.t, one by one: checks across the first phase's results
+#      (e.g. the domU's selftest pass set against the native one), which
+#      only this run's results may feed: the files they read are removed
+#      before phase 1.
+# With arguments, only those tests, TEST_JOBS at a time.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$TOP"
-[ $# -gt 0 ] || set -- tests/*.t
+jobs=${TEST_JOBS:-2}
+case $jobs in ''|*[!0-9]*|0) die "TEST_JOBS must be a number from 1 up, not '$jobs'" ;; esac
 log=$LOGDIR/test.log
-prove -v --timer "$@" 2>&1 | tee "$log"
+: >"$log"
+phase2=()
+if [ $# -gt 0 ]; then
+	phase1=("$@")
+else
+	rm -f "$LOGDIR"/selftests-*.txt "$OUT"/rig/runs/*/selftests.txt
+	first=(${TEST_FIRST:-tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t tests/220-rig-pvgrub32.t tests/10-native-boot.t tests/250-rig-pv32-hypercalls.t})
+	phase1=()
+	for t in "${first[@]}"; do [ ! -f "$t" ] || phase1+=("$t"); done
+	for t in tests/[0-8]*.t; do
+		case " ${first[*]} " in *" $t "*) ;; *) phase1+=("$t") ;; esac
+	done
+	for t in tests/9*.t; do [ ! -f "$t" ] || phase2+=("$t"); done
+fi
+# prove -j buffers each file's output and prints it whole when it ends.
+prove -j"$jobs" -v --timer "${phase1[@]}" 2>&1 | tee -a "$log"
 rc=${PIPESTATUS[0]}
+if [ ${#phase2[@]} -gt 0 ]; then
+	prove -v --timer "${phase2[@]}" 2>&1 | tee -a "$log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+fi
 # Test points of every test file (prove -v prints them unindented; the
 # guest's own TAP is re-emitted by the host tests, never counted twice).
 pass=$(grep -cE '^ok [0-9]+' "$log")

@@ -25,6 +25,7 @@
 #   HC_PV32_ARGS=.. more kernel arguments for pv32 (userpte=high: its user
 #                   pte pages in highmem); with it, results go to
 #                   out/bench/hc-args/ and never into the document
+#   HC_PV32_MEM=MB  pv32's memory and maxmem (default: guest/xl/pv32.cfg's)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tools/rig/lib.sh"
@@ -100,6 +101,8 @@ for g in "${guests[@]}"; do
 	# pv32 (host B): one vCPU, and none of its life cycle: its tests,
 	# then xl shutdown
 	[ "$g" != pv32 ] || xargs+=(-o pv32:vcpus=1 -m pv32:sysrq= -m pv32:end=shutdown)
+	[ "$g" != pv32 ] || [ -z "${HC_PV32_MEM:-}" ] ||
+		xargs+=(-o "pv32:memory=$HC_PV32_MEM" -o "pv32:maxmem=$HC_PV32_MEM")
 	[ "$g" != peer64shim ] || xargs+=(-o peer64shim:vcpus=1)
 done
 step HCBENCH "rig run $name: ${guests[*]} (dom0 on pCPU 0, guests on pCPU 1, plugin counts vCPU 1)"

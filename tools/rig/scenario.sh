@@ -24,10 +24,17 @@
 #                   sysrq shutdown save (a restart, rig-end reboot or crash
 #                   before the last word, is bounded by shutdown + created
 #                   + userspace + tests)
+#   -C amd|intel    the emulated CPU's vendor: amd (default, RIG_QEMU_CPU:
+#                   AMD family 23 with SVM, which host a's shim needs) or
+#                   intel (RIG_QEMU_CPU_INTEL, host b only: no SVM; dom0
+#                   gets vdso32=0, since Xen double faults on SYSENTER
+#                   there: Documentation/rig.md)
 #   -q              no live console lines, only the progress lines
 # environment:
 #   RIG_QEMU_EXTRA  more QEMU arguments, split at spaces (e.g. -plugin ...)
 #   RIG_XL_EXTRA    a line appended to every guest's xl config (e.g. cpus="1")
+#   RIG_QEMU_SLOTS  rig QEMUs that may run at once on this machine (2);
+#                   a run waits for a free slot
 #   RIG_KICK        host a only: seconds of console silence after which
 #                   dom0 kicks a shim guest with a xenstore event (default
 #                   60; 0: never).  Each kick is reported (kicks.txt, the
@@ -41,7 +48,7 @@ declare -A T=([xen]=180 [dom0]=300 [created]=90 [userspace]=300 [tests]=900 [sys
 declare -A EXTRA=()
 declare -A XLSET=()
 declare -A META=()
-name= shell= quiet= host=${RIG_HOST:-}
+name= shell= quiet= host=${RIG_HOST:-} cpu=amd
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) name=$2; shift 2 ;;
@@ -52,9 +59,10 @@ while [ $# -gt 0 ]; do
 	-m) case $2 in *:*=*) ;; *) die "-m wants GUEST:META=VALUE, not '$2'" ;; esac
 	    k=${2%%=*}; META[$k]=${2#*=}; shift 2 ;;
 	-T) k=${2%%=*}; [ -n "${T[$k]:-}" ] || die "unknown stage $k"; T[$k]=${2#*=}; shift 2 ;;
+	-C) cpu=$2; shift 2 ;;
 	-q) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
-	-h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,42p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -75,6 +83,20 @@ b) host_xen=$RIG_XEN_PV32 host_what="Debian's Xen source with CONFIG_PV32=y (32-
 esac
 [ "$host" = b ] || [ -z "$need_b" ] ||
 	die "host a cannot run$need_b: its Xen has no PV32 (their configs say rig-host: b); use -H b"
+# An Intel model for host b: Skylake-SP's family, model and stepping,
+# SYSENTER (sep) in the CPUID.
+RIG_QEMU_CPU_INTEL=${RIG_QEMU_CPU_INTEL:-qemu64,vendor=GenuineIntel,family=6,model=85,stepping=4,+sep}
+case $cpu in
+amd) qemu_cpu=$RIG_QEMU_CPU ;;
+intel) [ "$host" = b ] || die "-C intel: host a's PV shim needs SVM (an AMD CPU model); use -H b"
+       qemu_cpu=$RIG_QEMU_CPU_INTEL
+       # Xen 4.17 double faults in its sysenter_entry on this model (its
+       # SYSENTER stack MSR still holds the boot stack): dom0's own
+       # 32-bit programs (the rig's i386 busybox) must not use SYSENTER,
+       # so its kernel gets no 32-bit vDSO (int $0x80 then).
+       RIG_DOM0_CMDLINE="$RIG_DOM0_CMDLINE vdso32=0" ;;
+*) die "unknown CPU vendor '$cpu' (-C amd|intel)" ;;
+esac
 
 "$RIG_DIR/build.sh"
 KVER=$(sed -n 's/^kernel linux-image-//p' "$RIG_OUT/manifest.txt")
@@ -250,6 +272,7 @@ CFG
 	host_stages+=("guest-shutdown:$g")
 done
 echo "host $host $host_xen" >"$run/info.txt"
+echo "cpu $cpu $qemu_cpu" >>"$run/info.txt"
 echo "payload $payload_kind $payload" >>"$run/info.txt"
 echo "i386-kernel ${i386k:-none}" >>"$run/info.txt"
 echo "pvgrub-kernel ${pvgrub_kernel:-payload}" >>"$run/info.txt"
@@ -260,7 +283,7 @@ truncate -s 64M "$run/results.img"
 
 mode=scenario
 [ -n "$shell" ] && mode=shell
-qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$RIG_QEMU_CPU"
+qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$qemu_cpu"
 	-m "$RIG_QEMU_MEM" -smp 2 -display none -no-reboot -nic none
 	-kernel "$host_xen" -append "$RIG_XEN_CMDLINE"
 	-initrd "$RIG_VMLINUZ $RIG_DOM0_CMDLINE rig.mode=$mode,$RIG_INITRD"
@@ -271,12 +294,25 @@ qemu=(qemu-system-x86_64 -machine q35 -accel "$RIG_QEMU_ACCEL" -cpu "$RIG_QEMU_C
 [ -z "${RIG_QEMU_EXTRA:-}" ] || qemu+=($RIG_QEMU_EXTRA)
 printf '%q ' "${qemu[@]}" >"$run/qemu-cmdline.txt"
 
-# One QEMU at a time on this machine.
-exec 9>"$RIG_OUT/qemu.lock"
-if ! flock -n 9; then
-	step WAIT "another rig QEMU is running; waiting for it"
-	flock 9
-fi
+# At most RIG_QEMU_SLOTS rig QEMUs at once (default 2): each runs its two
+# vCPUs on one host thread (thread=single), so two fill a 2-core machine.
+# A slot is a lock file held for the whole run; with all taken, wait.
+slots=${RIG_QEMU_SLOTS:-2}
+case $slots in ''|*[!0-9]*|0) die "RIG_QEMU_SLOTS must be a number from 1 up, not '$slots'" ;; esac
+got_slot= waited=
+while [ -z "$got_slot" ]; do
+	for ((i = 0; i < slots; i++)); do
+		exec 9>"$RIG_OUT/qemu.lock.$i"
+		if flock -n 9; then got_slot=$i; break; fi
+		exec 9>&-
+	done
+	if [ -z "$got_slot" ]; then
+		[ -n "$waited" ] || step WAIT "$slots rig QEMUs are running (RIG_QEMU_SLOTS); waiting for one to end"
+		waited=1
+		sleep 2
+	fi
+done
+echo "slot $got_slot of $slots" >>"$run/info.txt"
 
 if [ -n "$shell" ]; then
 	step SHELL "interactive dom0 on this terminal; \`exit\` in dom0 ends it (Xen: ^a^a^a switches input)"
