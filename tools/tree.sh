@@ -44,13 +44,34 @@ cd "$TREE"
 export QUILT_PATCHES=patches QUILT_SERIES=series QUILT_PC=.pc
 unset QUILTRC
 q() { quilt --quiltrc /dev/null "$@"; }
+# quilt refuses everything once the series no longer lists what is
+# applied (a patch dropped or renamed since the last sync), pop included.
+# What is applied, its files and its pops are therefore asked of the
+# stack as it was pushed: quilt's own list of applied patches, as a
+# series of its own, which the tree's series link points to meanwhile
+# (quilt keeps the series file's name in .pc, not its path).
+APPLIED_SERIES=$TREE/.pc/.applied-series
+if [ -f .pc/applied-patches ]; then
+	cp .pc/applied-patches "$APPLIED_SERIES"
+else
+	mkdir -p .pc
+	: >"$APPLIED_SERIES"
+fi
+trap 'ln -sfn "$SERIES" "$TREE/series"' EXIT
+qa() {
+	local rc=0
+	ln -sfn "$APPLIED_SERIES" series
+	q "$@" || rc=$?
+	ln -sfn "$SERIES" series
+	return $rc
+}
 
 # --- 3. what is wanted, what is applied ---------------------------------------
 mapfile -t want_list < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$SERIES" | sed '/^$/d')
 for p in "${want_list[@]}"; do
 	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
 done
-mapfile -t applied < <(q applied 2>/dev/null | sed 's|^patches/||')
+mapfile -t applied < <(qa applied 2>/dev/null | sed 's|^patches/||')
 declare -A applied_sum=()
 while read -r p s; do applied_sum[$p]=$s; done <"$STATE"
 
@@ -60,7 +81,7 @@ k=0
 while [ $k -lt ${#applied[@]} ] && [ $k -lt ${#want_list[@]} ]; do
 	p=${applied[$k]}
 	[ "$p" = "${want_list[$k]}" ] || break
-	[ "${applied_sum[$p]:-}" = "$(sha256sum <"$PATCHES/$p" | cut -d' ' -f1)" ] || break
+	[ -f "$PATCHES/$p" ] && [ "${applied_sum[$p]:-}" = "$(sha256sum <"$PATCHES/$p" | cut -d' ' -f1)" ] || break
 	k=$((k + 1))
 done
 need_pop=$(( ${#applied[@]} - k ))
@@ -72,20 +93,20 @@ need_push=$(( ${#want_list[@]} - k ))
 # know about at all.
 declare -A owner=()
 for p in "${applied[@]}"; do
-	while read -r f; do owner[$f]=$p; done < <(q files "$p" 2>/dev/null)
+	while read -r f; do owner[$f]=$p; done < <(qa files "$p" 2>/dev/null)
 done
 unrefreshed=()
 unknown=()
 while read -r f; do
 	f=${f#./}
 	if [ -n "${owner[$f]:-}" ]; then
-		if [ -n "$(q diff -z -P "${owner[$f]}" "$f" 2>/dev/null)" ]; then
+		if [ -n "$(qa diff -z -P "${owner[$f]}" "$f" 2>/dev/null)" ]; then
 			unrefreshed+=("$f (${owner[$f]})")
 		fi
 	else
 		unknown+=("$f")
 	fi
-done < <(find . \( -path ./.pc -o -name "$STAMP" -o -name "$STATE" \) -prune -o \
+done < <(find . \( -path ./.pc -o -path ./series -o -path ./patches -o -name "$STAMP" -o -name "$STATE" \) -prune -o \
 	\( -type f -o -type l \) -newer "$STAMP" -print)
 
 # At most ten names in a message, then how many more.
@@ -116,7 +137,7 @@ fi
 if [ $need_pop -gt 0 ]; then
 	step TREE "popping $need_pop patch(es)"
 	log=$LOGDIR/quilt-pop.log
-	q pop -f -q "$need_pop" >"$log" 2>&1 || { tail -n 5 "$log" >&2; die "quilt pop failed; see $log"; }
+	qa pop -f -q "$need_pop" >"$log" 2>&1 || { tail -n 5 "$log" >&2; die "quilt pop failed; see $log"; }
 fi
 head -n "$k" "$STATE" >"$STATE.new" && mv "$STATE.new" "$STATE"
 for ((i = k; i < ${#want_list[@]}; i++)); do
