@@ -69,5 +69,14 @@ ok $? "... and changes nothing"
 rm "$TREE/new.c"
 tree && [ "$(cat "$TREE/a.c")" = 1 ] && grep -q edited "$TREE/b.c" && grep -q '^+edited' "$PATCHES/t/2-b.patch"
 ok $? "once refreshed, the update goes through and keeps the refreshed edit"
+
+# A patch dropped from the series, its file deleted too (quilt itself then
+# refuses every command until the stack matches the series again).
+rm "$PATCHES/t/1-a.patch"
+sed -i '/1-a/d' "$SERIES"
+tree && grep -q "2 popped, 1 pushed" "$T/out" && [ "$(cat "$TREE/a.c")" = one ] &&
+	grep -q edited "$TREE/b.c" && [ "$(cd "$TREE" && quilt applied)" = patches/t/2-b.patch ]
+ok $? "a patch dropped from the series is popped, the rest applied again"
+tree && grep -q "up to date" "$T/out"; ok $? "... and then the tree is up to date"
 diag <"$T/out"
 done_testing

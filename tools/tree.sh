@@ -50,14 +50,9 @@ q() { quilt --quiltrc /dev/null "$@"; }
 # stack as it was pushed: quilt's own list of applied patches, as a
 # series of its own, which the tree's series link points to meanwhile
 # (quilt keeps the series file's name in .pc, not its path).
-APPLIED_SERIES=$TREE/.pc/.applied-series
-if [ -f .pc/applied-patches ]; then
-	cp .pc/applied-patches "$APPLIED_SERIES"
-else
-	mkdir -p .pc
-	: >"$APPLIED_SERIES"
-fi
-trap 'ln -sfn "$SERIES" "$TREE/series"' EXIT
+APPLIED_SERIES=$(mktemp)
+[ ! -f .pc/applied-patches ] || cp .pc/applied-patches "$APPLIED_SERIES"
+trap 'ln -sfn "$SERIES" "$TREE/series"; rm -f "$APPLIED_SERIES"' EXIT
 qa() {
 	local rc=0
 	ln -sfn "$APPLIED_SERIES" series
