@@ -58,7 +58,7 @@ grep -Eq '^ok [0-9]+ - 45-net$' "$tap" 2>/dev/null
 ok $? "netfront carried traffic both ways: $(grep -E '^# eth0 counters' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
 # On the rig's AMD CPU model Xen gives a 32-bit PV guest's user space
 # SYSCALL through the syscall32 callback (xen/0023): the vDSO uses it,
-# and it works (tests/245 runs the Intel model: SYSENTER).
+# and it works (tests/245 runs the Intel model: int $0x80 there).
 grep -Eq '^# \[OK\] vDSO system call: syscall ' "$tap" 2>/dev/null
 ok $? "the vDSO enters the kernel with SYSCALL (Xen's syscall32 callback) and it works: $(grep -E '^# \[(OK|FAIL)\] vDSO' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
 # The guest's clock against dom0's: the guest writes "guest-clock: T"
@@ -68,8 +68,12 @@ ok $? "the vDSO enters the kernel with SYSCALL (Xen's syscall32 callback) and it
 clock=$(tr -d '\r' <"$run/serial.log" 2>/dev/null | sed -n 's/^G pv32| guest-clock: \([0-9.]*\) dom0-clock: \([0-9.]*\)$/\1 \2/p')
 n=$(printf '%s' "$clock" | grep -c .)
 worst=$(printf '%s\n' "$clock" | awk 'NF == 2 { d = $2 - $1; if (d < 0) d = -d; if (d > w) w = d } END { printf "%.2f", w }')
-[ "$n" -ge 2 ] && awk -v w="$worst" 'BEGIN { exit !(w < 3) }'
-ok $? "the guest's clock follows dom0's: $n readings over the run, worst difference ${worst} s (bound 3 s: the console mirror's delay)"
+# Bound 5 s: the mirror's delay was up to 1.7 s with the rig alone and
+# about 3.7 s with a kernel build and a second rig beside it (2026-12-06);
+# a guest whose wall clock is wrong (broken by hand: xen_read_wallclock()
+# 30 s ahead) is off by tens of seconds.
+[ "$n" -ge 2 ] && awk -v w="$worst" 'BEGIN { exit !(w < 5) }'
+ok $? "the guest's clock follows dom0's: $n readings over the run, worst difference ${worst} s (bound 5 s: the console mirror's delay)"
 grep -Eq '^guest-sysrq +pv32 +ok' "$run/stages.txt" 2>/dev/null
 ok $? "xl sysrq pv32 h reached the guest's sysrq handler"
 grep -Eq '^guest-reboot +pv32 +ok .*reason=1 ' "$run/stages.txt" 2>/dev/null &&

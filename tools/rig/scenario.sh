@@ -62,7 +62,7 @@ while [ $# -gt 0 ]; do
 	-C) cpu=$2; shift 2 ;;
 	-q) quiet=1; shift ;;
 	--shell) shell=1; shift ;;
-	-h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^# Exit status/p' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
