@@ -26,6 +26,7 @@
 #                   pte pages in highmem); with it, results go to
 #                   out/bench/hc-args/ and never into the document
 #   HC_PV32_MEM=MB  pv32's memory and maxmem (default: guest/xl/pv32.cfg's)
+#   HC_CPU=intel    the emulated CPU's vendor (scenario.sh -C; default amd)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tools/rig/lib.sh"
@@ -112,7 +113,7 @@ RIG_I386_KERNEL=$H/pv32-vmlinux.new \
 RIG_XEN_CMDLINE="$RIG_XEN_CMDLINE dom0_max_vcpus=1 dom0_vcpus_pin" \
 RIG_XL_EXTRA='cpus = "1"' \
 RIG_QEMU_EXTRA="-plugin $so,out=$counts,sites=$H/all.sites" \
-	"$TOP/tools/rig/scenario.sh" -q -n "$name" "${xargs[@]}" "${guests[@]}" || rc=$?
+	"$TOP/tools/rig/scenario.sh" -q -n "$name" -C "${HC_CPU:-amd}" "${xargs[@]}" "${guests[@]}" || rc=$?
 step HCBENCH "rig run $name ended (exit $rc) after $(( $(date +%s) - t0 )) s"
 
 run=$RIG_OUT/runs/$name
