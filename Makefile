@@ -74,10 +74,11 @@ domu-test: guest-debian rig
 	@tools/run-tests.sh tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t
 
 ## soak      30 minutes of stress-ng in the domU on host B (2 vCPUs), then
-##           xl shutdown (SOAK_SECONDS=N for another length)
+##           xl shutdown (SOAK_SECONDS=N for another length), beside
+##           Debian's 64-bit PV kernel on host A (the rig's control)
 soak: guest-debian rig
 	@tools/build-kernel.sh $(DOMU_CONFIG)
-	@tools/run-tests.sh tests/soak/300-rig-pv32-soak.t
+	@tools/run-tests.sh tests/soak/*.t
 
 ## test      run the whole test suite under prove
 # The kernels build beside the guest roots and the rig image (mostly

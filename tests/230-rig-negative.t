@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # A deliberately broken guest (guest/xl/broken-root.cfg: its root disk does
 # not exist, so it hangs in its initramfs) fails within the bound of its
-# stage (guest-userspace, set to 45 s here), the failure names the stage,
+# stage (guest-userspace, set to 30 s here), the failure names the stage,
 # the guest is destroyed, the log tail is shown and the run ends.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || bail "the rig needs root (mmdebstrap); run as root"
 name=t-negative
-bound=45
+bound=30
 run=$OUT/rig/runs/$name
 log=$OUT/rig/$name.out
 mkdir -p "$OUT/rig"

@@ -58,7 +58,7 @@ grep -Eq '^ok [0-9]+ - 45-net$' "$tap" 2>/dev/null
 ok $? "netfront carried traffic both ways: $(grep -E '^# eth0 counters' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
 # On the rig's AMD CPU model Xen gives a 32-bit PV guest's user space
 # SYSCALL through the syscall32 callback (xen/0023): the vDSO uses it,
-# and it works (tests/245 runs the Intel model: int $0x80 there).
+# and it works (tests/245 checks the same on four vCPUs).
 grep -Eq '^# \[OK\] vDSO system call: syscall ' "$tap" 2>/dev/null
 ok $? "the vDSO enters the kernel with SYSCALL (Xen's syscall32 callback) and it works: $(grep -E '^# \[(OK|FAIL)\] vDSO' "$tap" 2>/dev/null | head -n 1 | sed 's/^# //')"
 # The guest's clock against dom0's: the guest writes "guest-clock: T"
