@@ -6,7 +6,7 @@
  * __GFP_HIGHMEM, so natively they come from ZONE_HIGHMEM while it has
  * free pages; a 32-bit Xen PV guest keeps them in lowmem (a pinned pte
  * page must never be mapped writable, and a highmem page has no
- * read-only alias: xen/0019).  This program makes the kernel allocate
+ * read-only alias: xen/0010).  This program makes the kernel allocate
  * pte pages and counts, from /proc/kpageflags (KPF_PGTABLE), the page
  * table pages below and above the start of the HighMem zone
  * (/proc/zoneinfo), before and after.

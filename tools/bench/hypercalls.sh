@@ -22,8 +22,8 @@
 # guest are kept in out/bench/hc/ (GUEST.counts, .tap, .sites, .run), so
 # a guest whose run failed can be run again alone: hypercalls.sh pv32.
 #   HC_NOREPORT=1   only run, do not touch Documentation/benchmarks.md
-#   HC_PV32_ARGS=.. more kernel arguments for pv32 (userpte=high: its user
-#                   pte pages in highmem); with it, results go to
+#   HC_PV32_ARGS=.. more kernel arguments for pv32 (highmem=0: no highmem
+#                   kmaps); with it, results go to
 #                   out/bench/hc-args/ and never into the document
 #   HC_PV32_MEM=MB  pv32's memory and maxmem (default: guest/xl/pv32.cfg's)
 #   HC_CPU=intel    the emulated CPU's vendor (scenario.sh -C; default amd)
