@@ -78,5 +78,22 @@ tree && grep -q "2 popped, 1 pushed" "$T/out" && [ "$(cat "$TREE/a.c")" = one ] 
 	grep -q edited "$TREE/b.c" && [ "$(cd "$TREE" && quilt applied)" = patches/t/2-b.patch ]
 ok $? "a patch dropped from the series is popped, the rest applied again"
 tree && grep -q "up to date" "$T/out"; ok $? "... and then the tree is up to date"
+
+# The test queue (test-series): pushed on top of the series, listed in
+# .test-queue for the config step, popped again when it goes.
+mkpatch 9-q a.c one Q
+printf '# test queue\nt/9-q.patch\n' >"$T/test-series"
+TEST_SERIES=$T/test-series tree && grep -q "0 popped, 1 pushed; the last 1 from the test queue" "$T/out" &&
+	[ "$(cat "$TREE/a.c")" = Q ] && [ "$(cat "$TREE/.test-queue")" = t/9-q.patch ] &&
+	[ "$(cd "$TREE" && quilt applied | tr '\n' ' ')" = "patches/t/2-b.patch patches/t/9-q.patch " ]
+ok $? "the test queue is pushed on top of the series and listed in .test-queue"
+TEST_SERIES=$T/test-series tree && grep -q "up to date (2 patches applied; the last 1 from the test queue)" "$T/out"
+ok $? "... and then the tree is up to date"
+printf 't/9-q.patch\n' >>"$SERIES"
+! TEST_SERIES=$T/test-series tree && grep -q "t/9-q.patch is in both" "$T/out"
+ok $? "a patch in both the series and the test queue: refused, naming it"
+sed -i '/9-q/d' "$SERIES"
+tree && grep -q "1 popped, 0 pushed" "$T/out" && [ "$(cat "$TREE/a.c")" = one ] && [ ! -s "$TREE/.test-queue" ]
+ok $? "without the test queue its patches are popped and .test-queue is empty"
 diag <"$T/out"
 done_testing

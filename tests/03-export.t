@@ -70,8 +70,18 @@ ok $? "every mail is its patch, numbered in series order, with one Signed-off-by
 grep -q 'checkpatch.pl (Signed-off-by checked): 0 of' "$d/.export-stamp"
 ok $? "checkpatch.pl is clean on every mail as posted"
 bad=0
+# out/linux may carry the test queue on top (.test-queue): a file one of
+# its patches touches is compared with the version before the first of
+# them, quilt's backup in .pc/PATCH/.
+declare -A before=()
+while read -r tp; do
+	[ -n "$tp" ] && [ -d "$OUT/linux/.pc/$tp" ] || continue
+	while read -r f; do
+		[ -n "${before[$f]:-}" ] || before[$f]=$OUT/linux/.pc/$tp/$f
+	done < <(cd "$OUT/linux/.pc/$tp" && find . -type f | sed 's|^\./||')
+done < <(cat "$OUT/linux/.test-queue" 2>/dev/null)
 for f in $(git -C "$d/git" ls-files); do
-	cmp -s "$d/git/$f" "$OUT/linux/$f" || { echo "# $f differs from out/linux"; bad=1; }
+	cmp -s "$d/git/$f" "${before[$f]:-$OUT/linux/$f}" || { echo "# $f differs from out/linux (${before[$f]:+before the test queue})"; bad=1; }
 done
 [ $bad -eq 0 ] && [ "$(git -C "$d/git" rev-list --count HEAD)" -eq $((n + 1)) ]
 ok $? "the exported commits give the quilt tree's files"

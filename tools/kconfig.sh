@@ -6,6 +6,12 @@
 # are merged first, the fragment itself last, so later values win.  After
 # scripts/kconfig/merge_config.sh and olddefconfig, every option a fragment
 # asks for must have the asked value: merge_config only warns, we fail.
+#
+# A tree with the test queue applied (tools/tree.sh: TREE/.test-queue not
+# empty) gets configs/test-queue.config merged last into every
+# configuration that comes out with CONFIG_PARAVIRT=y: the options of the
+# test-only patches (pv site statistics), which no configuration of the
+# posted series names.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,6 +36,10 @@ add() {
 	frags+=("$CFGDIR/$f")
 }
 add "$name.config" "command line"
+testq=
+if [ -s "$TREE/.test-queue" ] && [ -f "$CFGDIR/test-queue.config" ]; then
+	testq=$CFGDIR/test-queue.config
+fi
 base=$(sed -n 's/^# base:[[:space:]]*//p' "$CFGDIR/$name.config" | head -n 1)
 [ -n "$base" ] || base=$(sed -n 's/^# base:[[:space:]]*//p' "${frags[@]}" | head -n 1)
 case "$base" in
@@ -38,10 +48,13 @@ tinyconfig|defconfig|allnoconfig) ;;
 esac
 
 # The last value asked for each option, in merge order.
-want=$(cat "${frags[@]}" |
+wanted() {
+	cat "$@" |
 	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' \
 	       -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' |
-	awk '{v[$1]=$2; if (!($1 in o)) {o[$1]=++n; k[n]=$1}} END {for (i=1;i<=n;i++) print k[i], v[k[i]]}')
+	awk '{v[$1]=$2; if (!($1 in o)) {o[$1]=++n; k[n]=$1}} END {for (i=1;i<=n;i++) print k[i], v[k[i]]}'
+}
+want=$(wanted "${frags[@]}")
 if printf '%s\n' "$want" | grep -q '^CONFIG_64BIT n$'; then
 	ARCH=i386
 else
@@ -58,6 +71,14 @@ log=$LOGDIR/kconfig-$name.log
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$B" "$B/.config" "${frags[@]}" &&
 	mk olddefconfig
 } >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "configuring $name failed; see $log"; }
+if [ -n "$testq" ] && grep -q '^CONFIG_PARAVIRT=y' "$B/.config"; then
+	{
+		"$TREE/scripts/kconfig/merge_config.sh" -m -O "$B" "$B/.config" "$testq" &&
+		mk olddefconfig
+	} >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "configuring $name with the test queue failed; see $log"; }
+	frags+=("$testq")
+	want=$(wanted "${frags[@]}")
+fi
 
 bad=()
 while read -r opt val; do

@@ -2,7 +2,7 @@
 # k = 0..N) with each configuration, in a tree and build dirs of its own
 # (out/series-check), resumable; see tools/series/check-series.sh and
 # Documentation/series-builds.md.  Included by the top Makefile.
-CHECK_SERIES ?= i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl i386-nopv
+CHECK_SERIES ?= i386-native,i386-xen x86_64-defconfig x86_64-xen i386-nopv
 
 .PHONY: check-series check-series-table
 ## check-series build patches 1..k, every k, per config (CHECK_SERIES="a,b c":

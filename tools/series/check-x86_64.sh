@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# check-x86_64.sh [CONFIG...]: the posted series must not change x86_64.
+#
+# For each CONFIG (default: $CHECK_X86_64, else x86_64-xen
+# x86_64-defconfig) it builds vmlinux twice, from the pinned base and from
+# the base with `series` applied (never the test queue), and compares the
+# two images' machine code function by function (tools/series/objfuncs.py:
+# objdump -d, addresses normalised).  0 functions may differ, appear or
+# disappear.
+#
+# Its own trees (out/x86_64-check/{base,top}/linux) and build dirs
+# (out/x86_64-check/{base,top}/NAME), the shared ccache, so a rerun only
+# rebuilds what changed.  Per CONFIG the result and the list of differing
+# functions go to out/x86_64-check/NAME.txt; a one-line summary each to
+# stdout.  Exit 1 when any configuration differs or fails to build.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+XC=${XC:-$OUT/x86_64-check}
+export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export KBUILD_BUILD_TIMESTAMP=2026-01-01 KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
+unset MAKEFLAGS MFLAGS MAKELEVEL
+read -r -a configs <<<"${*:-${CHECK_X86_64:-x86_64-xen x86_64-defconfig}}"
+for c in "${configs[@]}"; do
+	[ -f "$TOP/configs/$c.config" ] || die "no such config: configs/$c.config"
+	grep -q '^CONFIG_64BIT=y' "$TOP/configs/$c.config" || die "configs/$c.config is not an x86_64 configuration"
+done
+mkdir -p "$XC/base" "$XC/top"
+exec 9>"$XC/lock"
+flock -n 9 || die "another check-x86_64 runs (lock $XC/lock)"
+
+# The trees: the base alone, and the base + series (no test queue).
+: >"$XC/empty-series"
+step TREE "x86_64 check: the base (${XC#"$TOP"/}/base/linux)"
+TREE=$XC/base/linux SERIES=$XC/empty-series TEST_SERIES= "$TOP/tools/tree.sh" >"$LOGDIR/x86_64-tree-base.log" 2>&1 ||
+	{ tail -n 5 "$LOGDIR/x86_64-tree-base.log" >&2; die "the base tree failed; see $LOGDIR/x86_64-tree-base.log"; }
+step TREE "x86_64 check: the base + series (${XC#"$TOP"/}/top/linux)"
+TREE=$XC/top/linux SERIES=$TOP/series TEST_SERIES= "$TOP/tools/tree.sh" >"$LOGDIR/x86_64-tree-top.log" 2>&1 ||
+	{ tail -n 5 "$LOGDIR/x86_64-tree-top.log" >&2; die "the series does not apply; see $LOGDIR/x86_64-tree-top.log"; }
+
+build() {	# build SIDE CONFIG: XC/SIDE/CONFIG/vmlinux and its .funcs
+	local side=$1 c=$2 b=$XC/$1/$2 log=$LOGDIR/x86_64-$1-$2.log t0
+	TREE=$XC/$side/linux KCC="ccache gcc" "$TOP/tools/kconfig.sh" "$c" "$b" >/dev/null
+	t0=$(date +%s)
+	if ! nice -n "${NICE:-0}" make -C "$XC/$side/linux" O="$b" ARCH=x86_64 CC="ccache gcc" \
+		-j"${JOBS:-$(nproc_jobs)}" vmlinux >"$log" 2>&1; then
+		{ grep -E 'error:|Error [0-9]' "$log" | head -n 10; tail -n 5 "$log"; } | sed 's/^/  | /' >&2
+		echo "build of $c at the $side failed; see $log" >&2
+		return 1
+	fi
+	python3 "$TOP/tools/series/objfuncs.py" dump "$b/vmlinux" "$b/vmlinux.funcs" >/dev/null
+	step BUILD "$c at the $side: $(($(date +%s) - t0)) s"
+}
+
+rc=0
+for c in "${configs[@]}"; do
+	res=$XC/$c.txt
+	if ! build base "$c" || ! build top "$c"; then
+		echo "$c: build failed" >"$res"
+		step FAIL "$c: build failed"
+		rc=1
+		continue
+	fi
+	if python3 "$TOP/tools/series/objfuncs.py" diff "$XC/base/$c/vmlinux.funcs" "$XC/top/$c/vmlinux.funcs" \
+		--show "${SHOW:-5}" >"$res.new"; then
+		step OK "$c: $(head -n 1 "$res.new")"
+	else
+		step FAIL "$c: $(head -n 1 "$res.new") (${res#"$TOP"/})"
+		sed -n '2,12p' "$res.new" | sed 's/^/  | /'
+		rc=1
+	fi
+	mv "$res.new" "$res"
+done
+exit $rc
