@@ -2,11 +2,12 @@
 # check-x86_64.sh [CONFIG...]: the posted series must not change x86_64.
 #
 # For each CONFIG (default: $CHECK_X86_64, else x86_64-xen
-# x86_64-defconfig) it builds vmlinux twice, from the pinned base and from
-# the base with `series` applied (never the test queue), and compares the
-# two images' machine code function by function (tools/series/objfuncs.py:
-# objdump -d, addresses normalised).  0 functions may differ, appear or
-# disappear.
+# x86_64-defconfig) it builds vmlinux twice, from the pinned base with the
+# series' leading fixes/ patches (the prerequisites that may change x86_64
+# and are postable alone) and from the base with all of `series` (never
+# the test queue), and compares the two images' machine code function by
+# function (tools/series/objfuncs.py: objdump -d, addresses normalised).
+# 0 functions may differ, appear or disappear.
 #
 # Its own trees (out/x86_64-check/{base,top}/linux) and build dirs
 # (out/x86_64-check/{base,top}/NAME), the shared ccache, so a rerun only
@@ -30,10 +31,12 @@ mkdir -p "$XC/base" "$XC/top"
 exec 9>"$XC/lock"
 flock -n 9 || die "another check-x86_64 runs (lock $XC/lock)"
 
-# The trees: the base alone, and the base + series (no test queue).
-: >"$XC/empty-series"
-step TREE "x86_64 check: the base (${XC#"$TOP"/}/base/linux)"
-TREE=$XC/base/linux SERIES=$XC/empty-series TEST_SERIES= "$TOP/tools/tree.sh" >"$LOGDIR/x86_64-tree-base.log" 2>&1 ||
+# The trees: the base + the leading fixes/ patches, and the base + series
+# (no test queue).
+sed -e 's/#.*//' -e 's/[[:space:]].*//' "$TOP/series" | sed '/^$/d' |
+	awk '!/^fixes\// { exit } { print }' >"$XC/fixes-series"
+step TREE "x86_64 check: the base + $(grep -c . "$XC/fixes-series") fixes/ patches (${XC#"$TOP"/}/base/linux)"
+TREE=$XC/base/linux SERIES=$XC/fixes-series TEST_SERIES= "$TOP/tools/tree.sh" >"$LOGDIR/x86_64-tree-base.log" 2>&1 ||
 	{ tail -n 5 "$LOGDIR/x86_64-tree-base.log" >&2; die "the base tree failed; see $LOGDIR/x86_64-tree-base.log"; }
 step TREE "x86_64 check: the base + series (${XC#"$TOP"/}/top/linux)"
 TREE=$XC/top/linux SERIES=$TOP/series TEST_SERIES= "$TOP/tools/tree.sh" >"$LOGDIR/x86_64-tree-top.log" 2>&1 ||

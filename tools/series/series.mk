@@ -15,3 +15,14 @@ check-series:
 check-series-table:
 	@tools/series/check-series.sh --table $(subst $(comma), ,$(CHECK_SERIES))
 comma := ,
+
+# make check-x86_64: the posted series must leave x86_64 alone: vmlinux
+# built at the base (+ the leading fixes/ patches) and at the top of
+# `series`, objdump -d compared function by function; see
+# tools/series/check-x86_64.sh.
+CHECK_X86_64 ?= x86_64-xen x86_64-defconfig
+.PHONY: check-x86_64
+## check-x86_64 x86_64 object code at base+fixes/ vs the top of the series,
+##           function by function (CHECK_X86_64="x86_64-xen x86_64-defconfig")
+check-x86_64:
+	@tools/series/check-x86_64.sh $(CHECK_X86_64)
