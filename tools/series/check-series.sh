@@ -15,7 +15,7 @@
 #     date k patch config status warnings new-warnings seconds key [note]
 #
 # status: ok; ok-lax (the fragment asks for options Kconfig does not offer
-# yet at this k, e.g. XEN_PV on i386 before xen/0015: built with what
+# yet at this k, e.g. XEN_PV on i386 before xen/0024: built with what
 # olddefconfig gave, the missing options in the note); FAIL (build);
 # CFGFAIL (configuring).  warnings: "warning:" lines of this (incremental)
 # build; new-warnings: those whose message (file and text, no line numbers)
