@@ -26,7 +26,7 @@ if [ $# -gt 0 ]; then
 	phase1=("$@")
 else
 	rm -f "$LOGDIR"/selftests-*.txt "$OUT"/rig/runs/*/selftests.txt
-	first=(${TEST_FIRST:-tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t tests/220-rig-pvgrub32.t tests/10-native-boot.t tests/250-rig-pv32-hypercalls.t})
+	first=(${TEST_FIRST:-tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t tests/05-x86_64-objects.t tests/220-rig-pvgrub32.t tests/10-native-boot.t tests/250-rig-pv32-hypercalls.t})
 	phase1=()
 	for t in "${first[@]}"; do [ ! -f "$t" ] || phase1+=("$t"); done
 	for t in tests/[0-8]*.t; do

@@ -7,9 +7,13 @@ function (make check-x86_64).
       one record per function, "NAME#N<TAB>SHA1<TAB>LINES" (N counts
       functions of the same name, static ones; LINES the body, "\\n"
       escaped), sorted.
-  objfuncs.py diff BASE.funcs TOP.funcs [--show N]
+  objfuncs.py sums FUNCS OUT.sums
+      the same without the bodies, SHA1 cut to 64 bits: "NAME#N<TAB>HASH"
+      (a reference small enough to keep in the repository).
+  objfuncs.py diff BASE.funcs|BASE.sums TOP.funcs [--show N]
       prints the functions that differ, are new or are gone, the first N
-      (default 3) with a unified diff of their bodies; exit 1 if any.
+      (default 3) with a unified diff of their bodies (when both sides
+      have them); exit 1 if any.
 
 Normalising: an instruction's own address goes; a branch or call target
 becomes its symbol (<sym+off>), and so does an absolute kernel address
@@ -74,19 +78,33 @@ def dump(vmlinux, out):
 
 def load(path):
     d = {}
-    with open(path) as f:
+    opener = open
+    if path.endswith('.xz'):
+        import lzma
+        opener = lzma.open
+    with opener(path, 'rt') as f:
         for line in f:
-            key, h, text = line.rstrip('\n').split('\t', 2)
+            parts = line.rstrip('\n').split('\t', 2)
+            if len(parts) == 2:
+                parts.append(None)
+            key, h, text = parts
             d[key] = (h, text)
     return d
 
 
+def sums(funcs, out):
+    d = load(funcs)
+    with open(out, 'w') as f:
+        for k in sorted(d):
+            f.write('%s\t%s\n' % (k, d[k][0][:16]))
+
+
 def diff(a_path, b_path, show=3):
     a, b = load(a_path), load(b_path)
-    changed = sorted(k for k in a if k in b and a[k][0] != b[k][0])
+    changed = sorted(k for k in a if k in b and a[k][0][:16] != b[k][0][:16])
     gone = sorted(k for k in a if k not in b)
     new = sorted(k for k in b if k not in a)
-    same = sum(1 for k in a if k in b and a[k][0] == b[k][0])
+    same = sum(1 for k in a if k in b and a[k][0][:16] == b[k][0][:16])
     print('%d functions identical, %d differ, %d only in the base, %d only at the top'
           % (same, len(changed), len(gone), len(new)))
     for what, keys in (('differs', changed), ('only in the base', gone),
@@ -94,6 +112,8 @@ def diff(a_path, b_path, show=3):
         for k in keys:
             print('  %s: %s' % (what, k))
     for k in changed[:show]:
+        if a[k][1] is None or b[k][1] is None:
+            continue
         print('--- %s (base) / +++ top' % k)
         for line in difflib.unified_diff(a[k][1].split('\\n'), b[k][1].split('\\n'),
                                          lineterm='', n=2):
@@ -106,6 +126,9 @@ def diff(a_path, b_path, show=3):
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == 'dump':
         dump(sys.argv[2], sys.argv[3])
+        return 0
+    if len(sys.argv) >= 4 and sys.argv[1] == 'sums':
+        sums(sys.argv[2], sys.argv[3])
         return 0
     if len(sys.argv) >= 4 and sys.argv[1] == 'diff':
         show = 3
