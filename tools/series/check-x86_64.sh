@@ -42,7 +42,10 @@ for c in "${configs[@]}"; do
 done
 mkdir -p "$XC/base" "$XC/top"
 exec 9>"$XC/lock"
-flock -n 9 || die "another check-x86_64 runs (lock $XC/lock)"
+if ! flock -n 9; then
+	step WAIT "another check-x86_64 holds $XC/lock; waiting up to ${LOCK_WAIT:-3600} s"
+	flock -w "${LOCK_WAIT:-3600}" 9 || die "another check-x86_64 still holds $XC/lock after ${LOCK_WAIT:-3600} s"
+fi
 
 # The trees: the base + the leading fixes/ patches, and the base + series
 # (no test queue).
