@@ -69,6 +69,19 @@ done
 ok $? "every mail is its patch, numbered in series order, with one Signed-off-by of the identity"
 grep -q 'checkpatch.pl (Signed-off-by checked): 0 of' "$d/.export-stamp"
 ok $? "checkpatch.pl is clean on every mail as posted"
+python3 - "$d/mail" <<'EOF2'
+import email, glob, sys
+bad = 0
+for path in sorted(glob.glob(sys.argv[1] + '/0*.patch')):
+    msg = email.message_from_file(open(path))
+    to, cc = str(msg['To'] or ''), str(msg['Cc'] or '')
+    if 'x86@kernel.org' not in to or 'xen-devel@lists.xenproject.org' not in cc \
+       or 'linux-kernel@vger.kernel.org' not in cc:
+        print('# %s: To: %s / Cc: %s' % (path.split('/')[-1], to[:80], cc[:80]))
+        bad = 1
+sys.exit(bad)
+EOF2
+ok $? "every mail and the cover letter go To the x86 maintainers and Cc xen-devel and lkml (get_maintainer.pl)"
 bad=0
 # out/linux may carry the test queue on top (.test-queue): a file one of
 # its patches touches is compared with the version before the first of

@@ -95,6 +95,19 @@ done
 # --- the mail -------------------------------------------------------------------
 rm -rf "$tmp/mail"
 hdr=()
+# To and Cc: TO=/CC= if given, else scripts/get_maintainer.pl over the
+# whole series (maintainers to To, reviewers and lists to Cc), the same
+# for every mail so that the thread reaches everyone.
+gm() {
+	(cd "$OUT/linux" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats "$@" \
+		"${P[@]/#/$TOP/patches/}") 2>/dev/null | awk 'NF && !seen[$0]++'
+}
+if [ -z "${TO:-}${CC:-}" ] && [ "${GET_MAINTAINER:-1}" = 1 ]; then
+	gm --m --no-r --no-l >"$tmp/to"
+	while read -r a; do hdr+=("--to=$a"); done <"$tmp/to"
+	while read -r a; do hdr+=("--cc=$a"); done < <(gm --no-m --r --l | grep -vxF -f "$tmp/to")
+	step EXPORT "To/Cc from get_maintainer.pl: $(printf '%s\n' "${hdr[@]}" | grep -c '^--to=') to, $(printf '%s\n' "${hdr[@]}" | grep -c '^--cc=') cc"
+fi
 [ -z "${TO:-}" ] || hdr+=("--to=$TO")
 [ -z "${CC:-}" ] || hdr+=("--cc=$CC")
 g format-patch -q --cover-letter --numbered --subject-prefix="$PREFIX" \
