@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The cover letter's numbers are the measured ones: the native
+# instruction-count range ("X% to Y% more instructions") is the smallest
+# and largest "change" of the table `make bench` writes into
+# Documentation/benchmarks.md (between <!-- bench:begin --> and
+# <!-- bench:end -->), and each "OP: A against B" hypercall figure is the
+# pv32 (highmem=0) and peer64 column of that op's row in benchmarks.md's
+# highmem=0 table, rounded as the letter rounds it.
+. "$(dirname "$0")/lib.sh"
+cl=$TOP/patches/cover-letter.txt
+bm=$TOP/Documentation/benchmarks.md
+out=$(python3 - "$cl" "$bm" <<'EOF2'
+import re, sys
+cl = ' '.join(open(sys.argv[1]).read().split())
+bm = open(sys.argv[2]).read()
+m = re.search(r'<!-- bench:begin -->(.*?)<!-- bench:end -->', bm, re.S)
+if not m:
+    print('no bench table in benchmarks.md'); sys.exit(1)
+ch = [float(c) for c in re.findall(r'^\|[^|]+\|[^|]+\|[^|]+\| *([+-][0-9.]+)% *\|', m.group(1), re.M)]
+if not ch:
+    print('no "change" column in the bench table'); sys.exit(1)
+want = '%.1f%% to %.1f%%' % (min(ch), max(ch))
+rc = 0
+print('bench table: %d ops, change %s' % (len(ch), want))
+if want not in cl:
+    print('the cover letter does not say "%s"' % want); rc = 1
+rows = {
+    'pipe round trip': r'\| pipe round trip \(2 context switches\) \| ([0-9.]+) \| ([0-9.]+) \|',
+    'fork + exec': r'\| fork \+ exec \+ exit \+ wait \| ([0-9.]+) \| ([0-9.]+) \|',
+    'page fault': r'\| page fault: write to a fresh anonymous page \| ([0-9.]+) \| ([0-9.]+) \|',
+}
+i = bm.find('| op | pv32, highmem=0 | peer64 |')
+hm0 = bm[i:bm.find('\n\n', i)] if i >= 0 else ''
+num = r'([0-9]+(?:\.[0-9]+)?)'
+for op, rx in rows.items():
+    said = re.search(re.escape(op) + ': ' + num + ' against ' + num, cl)
+    row = re.search(rx, hm0)
+    if not said or not row:
+        print('%s: %s' % (op, 'not in the cover letter' if not said else 'no highmem=0 row in benchmarks.md')); rc = 1; continue
+    for s, r in zip(said.groups(), row.groups()):
+        nd = len(s.split('.')[1]) if '.' in s else 0
+        if round(float(r), nd) != float(s):
+            print('%s: the letter says %s, benchmarks.md %s' % (op, s, r)); rc = 1
+    print('%s: %s against %s (benchmarks.md %s, %s)' % ((op,) + said.groups() + row.groups()))
+sys.exit(rc)
+EOF2
+)
+rc=$?
+echo "$out" | diag
+ok $rc "the cover letter's instruction and hypercall figures are benchmarks.md's"
+done_testing
