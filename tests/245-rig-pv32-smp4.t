@@ -17,7 +17,7 @@
 vcpus=4
 soak=60
 domu_scenario t-pv32smp4 pv32 -H b -o pv32:vcpus=$vcpus -m pv32:sysrq= -m "pv32:end=vcpuset balloon shutdown" \
-	-x "pv32=guest.tests=userspace,cpus,kernel,smp,clock,vdso,x86 guest.soak=$soak guest.timeout=$((soak + soak / 4 + 180))" \
+	-x "pv32=guest.tests=userspace,cpus,kernel,smp,clock,vdso,segreload,x86 guest.soak=$soak guest.timeout=$((soak + soak / 4 + 180))" \
 	-T userspace=600 -T tests=$((soak + 900))
 clean | grep -Eq 'smp: Brought up 1 node, '"$vcpus"' CPUs'
 ok $? "all $vcpus vCPUs came up: $(clean | grep -Eo 'Brought up [^,]*, [0-9]+ CPUs' | head -n 1)"
