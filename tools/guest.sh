@@ -110,6 +110,10 @@ EOH
 		args=
 		case "$line" in *" -- "*) args=${line#* -- }; line=${line%% -- *} ;; esac
 		read -r t extra <<<"$line"
+		# @cpu0: run it pinned to CPU 0 (taskset), for a test that
+		# assumes another thread reaches a point within a fixed time
+		pin=
+		case " $extra " in *" @cpu0 "*) pin="taskset 0x1 " extra=$(echo " $extra " | sed 's/ @cpu0 / /') ;; esac
 		d=${t%/*} n=${t##*/}
 		w=$R.new/tests/61-kst-${d%%/*}-$n
 		bin=/tests/bin/kst/$t
@@ -137,7 +141,7 @@ EOH
 				"$t" >"$w"
 			chmod 755 "$w"
 		fi
-		echo "st_run $bin${args:+ $args}" >>"$w"
+		echo "st_run $pin$bin${args:+ $args}" >>"$w"
 	done < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$TOP/guest/kselftests.list")
 	for w in "$R.new"/tests/61-kst-*; do
 		[ -e "$w" ] && echo st_end >>"$w"

@@ -91,6 +91,11 @@ qa() {
 
 # --- 3. what is wanted, what is applied ---------------------------------------
 ln -sfn "$LINK" series
+# The patches of this checkout, also for a tree another checkout made
+# (pops use quilt's backups in .pc, not the patch files).
+if [ -L patches ] && [ "$(readlink patches)" != "$PATCHES" ]; then
+	ln -sfn "$PATCHES" patches
+fi
 mapfile -t want_list < <(plist "$LINK")
 for p in "${want_list[@]}"; do
 	[ -f "$PATCHES/$p" ] || die "series names $p, but $PATCHES/$p does not exist"
