@@ -20,7 +20,7 @@
 # (CI, make test) builds only the top:
 #   --write-ref  after a full check, store the base side's hashes
 #   --use-ref    take the base side from the reference when its key
-#                matches (base tarball, the fixes/ patches, the config
+#                matches (base tarball, the fixes/ patches' diffs, the config
 #                fragments, gcc, objdump, objfuncs.py), else build it
 # A run that used the reference says so; its report names the differing
 # functions without their bodies (a full `make check-x86_64` shows them).
@@ -72,7 +72,10 @@ key() {
 	local c=$1 f
 	{
 		echo "base $BASE_SHA256"
-		while read -r f; do echo "patch $f $(sha256sum <"$TOP/patches/$f" | cut -d' ' -f1)"; done <"$XC/fixes-series"
+		# a patch's diff, not its changelog: editing the text keeps the key
+		while read -r f; do
+			echo "patch $f $(sed -n '/^--- a\//,$p' "$TOP/patches/$f" | sha256sum | cut -d' ' -f1)"
+		done <"$XC/fixes-series"
 		frags "$c.config" | sort -u
 		echo "gcc $(gcc --version | head -n 1)"
 		echo "objdump $(objdump --version | head -n 1)"
