@@ -25,7 +25,6 @@
 #define _GNU_SOURCE
 #include <asm/ldt.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

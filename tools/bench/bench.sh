@@ -4,7 +4,10 @@
 # nanosecond is one instruction) with one vCPU; each boot runs
 # guest/bench.c REPEATS times.  The median over all repeats of all boots is
 # the cost of an op; the table of TEST/BASE ratios and a plot go to
-# out/bench/ and into Documentation/benchmarks.md between its markers.
+# out/bench/ and into Documentation/benchmarks.md between its markers:
+# <!-- MARK:begin --> and <!-- MARK:end -->, MARK=$BENCH_MARK (default
+# bench: PARAVIRT=n against PARAVIRT_XXL, the one with the plot; make
+# bench-pv writes bench-pv, PARAVIRT=y against PARAVIRT_XXL).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -12,7 +15,8 @@ base=${1:?usage: bench.sh BASE TEST}
 test=${2:?usage: bench.sh BASE TEST}
 BOOTS=${BOOTS:-3}
 REPEATS=${REPEATS:-7}
-B=$OUT/bench
+MARK=${BENCH_MARK:-bench}
+B=$OUT/bench/$MARK
 mkdir -p "$B"
 raw=$B/raw.tsv
 : >"$raw"
@@ -79,11 +83,13 @@ EOG
 
 # Into the documentation, between the markers.
 doc=$TOP/Documentation/benchmarks.md
-if [ -f "$doc" ] && grep -q '^<!-- bench:begin -->' "$doc"; then
-	awk -v tbl="$B/table.md" '
-		/^<!-- bench:begin -->/ { print; while ((getline l < tbl) > 0) print l; skip = 1; next }
-		/^<!-- bench:end -->/ { skip = 0 }
+if [ -f "$doc" ] && grep -q "^<!-- $MARK:begin -->\$" "$doc"; then
+	awk -v tbl="$B/table.md" -v b="<!-- $MARK:begin -->" -v e="<!-- $MARK:end -->" '
+		$0 == b { print; while ((getline l < tbl) > 0) print l; skip = 1; next }
+		$0 == e { skip = 0 }
 		!skip' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
-	[ -f "$B/ratios.png" ] && cp "$B/ratios.png" "$TOP/Documentation/benchmarks.png"
-	step BENCH "table written to Documentation/benchmarks.md"
+	[ "$MARK" != bench ] || [ ! -f "$B/ratios.png" ] || cp "$B/ratios.png" "$TOP/Documentation/benchmarks.png"
+	step BENCH "table written to Documentation/benchmarks.md ($MARK)"
+else
+	step BENCH "Documentation/benchmarks.md has no <!-- $MARK:begin --> marker: table only in $B/table.md"
 fi

@@ -14,10 +14,16 @@
 #
 #     date k patch config status warnings new-warnings seconds key [note]
 #
-# status: ok; ok-lax (the fragment asks for options Kconfig does not offer
-# yet at this k, e.g. XEN_PV on i386 before xen/0024: built with what
-# olddefconfig gave, the missing options in the note); FAIL (build);
-# CFGFAIL (configuring).  warnings: "warning:" lines of this (incremental)
+# status: ok (bzImage built), FAIL (build; the note names the objects and
+# targets that failed: the build runs with make -k), CFGFAIL (configuring:
+# an option the fragment asks for is not offered; no build is counted as
+# one of the config it is not).  A fragment can name the patch that makes
+# its options available (`# enabled-by: xen/NNNN-....patch`, configs/
+# i386-xen.config: XEN_PV on i386); at every k before it, that config is
+# built with the enabling patch applied on top (note "+PATCH"), so the
+# 32-bit code of every earlier patch is compiled at its own k, and where
+# it does not build yet the cell is a FAIL that names what failed.
+# warnings: "warning:" lines of this (incremental)
 # build; new-warnings: those whose message (file and text, no line numbers)
 # the base build (k=0) of the same config did not print.  key: sha256 of the
 # base, the sha256s of patches 1..k and the config's fragments; a rerun
@@ -27,7 +33,10 @@
 # the machine, the record is not, and a walk on a new machine skips what
 # the record has as ok for the same key.  out/series-check/table.md, rewritten
 # after every build, is the patch x config table ("-": not checked yet);
-# `check-series.sh --table [CONFIG...]` prints it for the series as it is.
+# `check-series.sh --table [CONFIG...]` prints it for the series as it is,
+# `check-series.sh --doc` writes that table (every config of series.mk)
+# into Documentation/series-builds.md between its check-series markers:
+# the walk does so at its end, so no cell there is written by hand.
 #
 # Environment: STATES="0 22 ..." (only these k, default all), JOBS (2),
 # NICE (19), SC (out/series-check).
@@ -47,7 +56,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}
 export KBUILD_BUILD_USER=pvi386 KBUILD_BUILD_HOST=build
 
-[ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-pvxxl i386-nopv
+[ $# -gt 0 ] || set -- i386-native,i386-xen x86_64-defconfig x86_64-xen i386-nopv
 mkdir -p "$SC/patches" "$LOGDIR" "$SC/warnings" "$SC/build"
 for f in "$RESULTS" "$RECORD"; do
 	[ -s "$f" ] ||
@@ -82,11 +91,30 @@ cfg_frags() {
 	echo "$f"
 }
 cfg_sum() { (cd "$CFGDIR" && cat $(cfg_frags "$1.config" | awk '!s[$0]++')) | sha256sum | cut -c1-16; }
-key() { printf '%s\n%s\n' "${PKEY[$1]}" "$(cfg_sum "$2")" | sha256sum | cut -c1-16; }
+# The patch a config's fragment says makes its options available, and
+# whether it goes on top at k (k before it): "NAME SUM" or nothing.
+enabled_by() { sed -n 's/^# enabled-by:[[:space:]]*//p' "$CFGDIR/$1.config" | head -n 1; }
+ontop() {
+	local e i
+	e=$(enabled_by "$2")
+	[ -n "$e" ] || return 0
+	for ((i = 0; i < N; i++)); do
+		[ "${P[$i]}" = "$e" ] || continue
+		[ "$1" -le "$i" ] && echo "$e $(sha256sum <"$TOP/patches/$e" | cut -d' ' -f1)"
+		return 0
+	done
+	die "configs/$2.config: enabled-by $e, which series does not name"
+}
+key() {
+	local t
+	t=$(ontop "$1" "$2")
+	{ printf '%s\n%s\n' "${PKEY[$1]}" "$(cfg_sum "$2")"; [ -z "$t" ] || echo "+ $t"; } |
+		sha256sum | cut -c1-16
+}
 
-done_ok() {	# k config key: already ok (or ok-lax) for this key?
+done_ok() {	# k config key: already ok for this key?
 	awk -v k="$(printf %02d "$1")" -v c="$2" -v key="$3" \
-		'$2 == k && $4 == c && $9 == key && ($5 == "ok" || $5 == "ok-lax") {f=1} END {exit !f}' <(known)
+		'$2 == k && $4 == c && $9 == key && $5 == "ok" {f=1} END {exit !f}' <(known)
 }
 
 # --- bring the tree to "patches 1..k" ---------------------------------------
@@ -96,6 +124,7 @@ done_ok() {	# k config key: already ok (or ok-lax) for this key?
 # the incremental builds see every file that changed.
 set_state() {
 	local k=$1 applied
+	take_off_top
 	# Going back: quilt wants the applied patches in the series file, so
 	# pop with the applied list as series first (quilt touches what it
 	# restores), then let tree.sh see a tree at k.
@@ -120,6 +149,25 @@ set_state() {
 		die "tree is at '${top:-nothing}', wanted $(pname "$k")"
 }
 
+# The enabling patch of a config, applied to the tree at k on top of the
+# quilt stack (not through quilt: it is not part of patches 1..k), and
+# taken off again; $SC/on-top remembers it in case a run is killed.
+put_on_top() {
+	patch -d "$TREE" -p1 -s -N <"$SC/patches/$1" >"$LOGDIR/on-top.log" 2>&1 ||
+		{ cat "$LOGDIR/on-top.log" >&2; die "$1 does not apply on top of patch $(pname "$k")"; }
+	echo "$1" >"$SC/on-top"
+}
+take_off_top() {
+	[ -f "$SC/on-top" ] || return 0
+	local p
+	p=$(cat "$SC/on-top")
+	patch -d "$TREE" -p1 -s -R <"$SC/patches/$p" >"$LOGDIR/on-top.log" 2>&1 ||
+		{ cat "$LOGDIR/on-top.log" >&2; die "cannot take $p off the tree again"; }
+	rm -f "$SC/on-top"
+	# What it touched is the quilt state's again: no stray edit for tree.sh.
+	touch "$TREE/.tree-stamp"
+}
+
 # Warning lines of a build log, as messages without line/column/offsets.
 warn_msgs() {
 	grep -Ei 'warning:' "$1" |
@@ -140,17 +188,23 @@ build_one() {
 	[ "$k" -ne 0 ] || rm -rf "$B"
 	mkdir -p "$B"
 	t0=$(date +%s)
+	# The enabling patch on top, if this config needs it at k; taken off
+	# again below (and by set_state, should a run have been killed here).
+	local top_p
+	top_p=$(ontop "$k" "$c" | cut -d' ' -f1)
+	if [ -n "$top_p" ]; then
+		put_on_top "$top_p"
+		note="+$top_p"
+	fi
 	# kconfig.sh puts a config whose requested values Kconfig refuses back
-	# to the previous one; without a previous one it leaves what
-	# olddefconfig made, which is what an ok-lax build uses.
+	# to the previous one (not counted: CFGFAIL).
 	[ -f "$B/.config" ] && mv "$B/.config" "$B/.config.keep"
 	if TREE=$TREE KCC="ccache gcc" nice -n "$NICE" "$TOP/tools/kconfig.sh" "$c" "$B" >"$log.kconfig" 2>&1; then
 		:
-	elif grep -q 'options without their requested value' "$log.kconfig" && [ -f "$B/.config" ]; then
-		note="unavailable: $(sed -n 's/.*options without their requested value: //p' "$log.kconfig")"
-		status=ok-lax
 	else
 		status=CFGFAIL
+		note="${note:+$note; }$(grep -m1 -o 'options without their requested value: .*' "$log.kconfig" ||
+			echo 'kconfig.sh failed')"
 	fi
 	# An unchanged .config keeps its time stamp (no needless syncconfig).
 	if [ -f "$B/.config.keep" ]; then
@@ -163,13 +217,18 @@ build_one() {
 	if [ "${status:-}" = CFGFAIL ]; then
 		cp "$log.kconfig" "$log"
 	else
+		# -k: a failing build goes on, so the note can name every
+		# object that does not compile at this k.
 		if nice -n "$NICE" make -C "$TREE" O="$B" ARCH="$(cat "$B/.arch")" CC="ccache gcc" \
-			-j"$JOBS" bzImage >"$log" 2>&1; then
-			status=${status:-ok}
+			-k -j"$JOBS" bzImage >"$log" 2>&1; then
+			status=ok
 		else
 			status=FAIL
+			note="${note:+$note; }failed: $(sed -n 's/^make\[[0-9]*\]: \*\*\* \[[^]]*: \([^]]*\)\] Error.*/\1/p' "$log" |
+				grep -E '\.[a-zA-Z]+$' | grep -v -e '^vmlinux' -e '^arch/x86/boot' -e '/built-in\.a$' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 		fi
 	fi
+	[ -z "$top_p" ] || take_off_top
 	t1=$(date +%s)
 	warn_msgs "$log" >"$SC/warnings/$c/$kk.txt"
 	nw=$(grep -Eci 'warning:' "$log" || true)
@@ -188,7 +247,8 @@ build_one() {
 	case $status in
 	FAIL|CFGFAIL)
 		echo "  patch $(pname "$k"), config $c: build failed; log ${log#"$TOP"/}:" >&2
-		{ grep -E 'error:|Error [0-9]|undefined reference|multiple definition|\*\*\*' "$log" | head -n 25
+		{ grep -E 'error:|Error:|Error [0-9]|undefined reference|multiple definition|\*\*\*' "$log" |
+		    sed "s|$TREE/||g" | awk '!s[$0]++' | head -n 25
 		  echo "  ..."; tail -n 8 "$log"; } | sed 's/^/  | /' >&2 ;;
 	esac
 	[ "$nnew" = 0 ] || [ "$nnew" = "?" ] ||
@@ -207,15 +267,41 @@ table() {
 		for c in "$@"; do
 			key=$(key "$k" "$c")
 			line="$line $(awk -v k="$(printf %02d "$k")" -v c="$c" -v key="$key" '
-				$2 == k && $4 == c && $9 == key {r = $5 " " $6 "w/" $7 "new " $8 "s"}
+				$2 == k && $4 == c && $9 == key {
+					note = $0; for (i = 1; i <= 9; i++) sub(/^[^ ]+ /, "", note)
+					if (NF < 10) note = ""
+					r = $5 " " $6 "w/" $7 "new " $8 "s"
+					if (note ~ /^\+/) { r = r " +enable"; sub(/^[^;]*(; )?/, "", note) }
+					if (note != "") r = r ": " note
+				}
 				END {print (r == "" ? "-" : r)}' <(known)) |"
 		done
 		echo "$line"
 	done
 }
+# Documentation/series-builds.md: the table between its markers.
+doc() {
+	local d=$TOP/Documentation/series-builds.md t
+	grep -q '^<!-- check-series:begin -->$' "$d" && grep -q '^<!-- check-series:end -->$' "$d" ||
+		die "$d has no <!-- check-series:begin/end --> markers"
+	t=$(mktemp)
+	{ echo "Series: $N patches, \`series\` as of $(cd "$TOP" && git log -1 --format='%h %cs' -- series patches 2>/dev/null || echo '?')."
+	  echo; table "$@"; } >"$t"
+	awk -v t="$t" '
+		/^<!-- check-series:end -->$/ {skip = 0}
+		!skip {print}
+		/^<!-- check-series:begin -->$/ {while ((getline l < t) > 0) print l; skip = 1}' "$d" >"$d.new" &&
+		mv "$d.new" "$d"
+	rm -f "$t"
+}
+DOC_CONFIGS="i386-native i386-xen i386-nopv x86_64-xen x86_64-defconfig"
+if [ "${1:-}" = --doc ]; then
+	doc $DOC_CONFIGS
+	exit 0
+fi
 if [ "${1:-}" = --table ]; then
 	shift
-	[ $# -gt 0 ] || set -- i386-native i386-xen x86_64-defconfig x86_64-xen i386-pvxxl i386-nopv
+	[ $# -gt 0 ] || set -- i386-native i386-xen x86_64-defconfig x86_64-xen i386-nopv
 	table "$@"
 	exit 0
 fi
@@ -262,3 +348,5 @@ done
 
 echo
 table $(printf '%s\n' "$@" | tr , '\n' | awk '!s[$0]++') | tee "$SC/table.md"
+doc $DOC_CONFIGS
+step DOC "Documentation/series-builds.md: the table rewritten from the record"
