@@ -27,6 +27,22 @@ for mark, after in (('bench', 'without PARAVIRT'), ('bench-pv', 'PARAVIRT=y')):
     print('%s table: %d ops, change %s' % (mark, len(ch), want))
     if not re.search(re.escape(want) + r'[^.]*?' + re.escape(after), cl):
         print('the cover letter does not say "%s ... %s"' % (want, after)); rc = 1
+# "PARAVIRT=y, whose own cost is within X% of no PARAVIRT": the base
+# columns of the two tables (the same ops), op by op.
+def base_col(mark):
+    m = re.search(r'<!-- %s:begin -->(.*?)<!-- %s:end -->' % (mark, mark), bm, re.S)
+    return dict(re.findall(r'^\| ([a-z-]+) \| ([0-9.]+) \|', m.group(1), re.M)) if m else {}
+w = re.search(r'within ([0-9.]+)% of no PARAVIRT', cl)
+nopv, pv = base_col('bench'), base_col('bench-pv')
+if not w:
+    print('the cover letter does not give the cost of PARAVIRT=y ("within X% of no PARAVIRT")'); rc = 1
+elif not nopv or set(nopv) != set(pv):
+    print('the bench and bench-pv tables do not have the same ops'); rc = 1
+else:
+    worst = max(abs(float(pv[o]) / float(nopv[o]) - 1) * 100 for o in nopv)
+    print('PARAVIRT=y against PARAVIRT=n: at most %.2f%% per op (the letter: within %s%%)' % (worst, w.group(1)))
+    if worst > float(w.group(1)):
+        rc = 1
 rows = {
     'pipe round trip': r'\| pipe round trip \(2 context switches\) \| ([0-9.]+) \| ([0-9.]+) \|',
     'fork + exec': r'\| fork \+ exec \+ exit \+ wait \| ([0-9.]+) \| ([0-9.]+) \|',
