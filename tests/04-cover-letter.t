@@ -5,8 +5,9 @@
 # bench-pv` (against PARAVIRT=y) write into Documentation/benchmarks.md
 # (between <!-- bench:begin --> and <!-- bench:end -->, and the same
 # with bench-pv); the letter gives each range in a sentence with
-# "without PARAVIRT" and "PARAVIRT=y" after it; and each "OP: A against B" hypercall figure is the
-# pv32 (highmem=0) and peer64 column of that op's row in benchmarks.md's
+# "without PARAVIRT" and "PARAVIRT=y" after it; its "within X% of no
+# PARAVIRT" bounds the two tables' base columns, op by op; and each
+# "OP: A against B" hypercall figure is the pv32 (highmem=0) and peer64 column of that op's row in benchmarks.md's
 # highmem=0 table, rounded as the letter rounds it.
 . "$(dirname "$0")/lib.sh"
 cl=$TOP/patches/cover-letter.txt

@@ -324,6 +324,8 @@ for pass in "$@"; do
 	IFS=, read -r -a cfgs <<<"$pass"
 	for c in "${cfgs[@]}"; do
 		[ -f "$CFGDIR/$c.config" ] || die "no such config: configs/$c.config"
+		# Not in a subshell, so a bad "# enabled-by:" stops the walk.
+		ontop 0 "$c" >/dev/null
 	done
 	step PASS "${cfgs[*]}: states $(echo $states | tr '\n' ' ')"
 	for k in $states; do
