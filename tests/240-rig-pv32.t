@@ -35,7 +35,7 @@ guest_results "$tap" pv32
 # here, each with its reason (tests/900-selftest-sets.t names the same
 # ones when it compares the pass set with the native one).
 declare -A differs=(
-	[60-x86-entry_from_vm86]="skip: vm86 is refused under Xen PV (xen/0013; 5.8 did the same), so every vm86 case skips"
+	[60-x86-entry_from_vm86]="skip: vm86 is refused under Xen PV (xen/0013: a 64-bit Xen clears EFLAGS.VM on return to a 32-bit PV guest), so every vm86 case skips"
 )
 want=$(ls "$OUT"/guest/root/tests/ | grep -cE '^6[01]-(x86|kst)-')
 got=$(grep -cE '^ok [0-9]+ - 6[01]-(x86|kst)-[^ ]*$' "$tap" 2>/dev/null)
