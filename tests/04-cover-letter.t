@@ -9,6 +9,12 @@
 # PARAVIRT" bounds the two tables' base columns, op by op; and each
 # "OP: A against B" hypercall figure is the pv32 (highmem=0) and peer64 column of that op's row in benchmarks.md's
 # highmem=0 table, rounded as the letter rounds it.
+# Its build claims are the table `make check-series` writes into
+# Documentation/series-builds.md: "every prefix builds without warnings
+# for X, ..." names columns whose every row (k = 0..N, for the series as
+# it is now: a stale cell is "-") is "ok 0w"; "from patch N on each
+# builds without warnings" is the i386-xen column, ok 0w from row N on
+# and not before.
 . "$(dirname "$0")/lib.sh"
 cl=$TOP/patches/cover-letter.txt
 bm=$TOP/Documentation/benchmarks.md
@@ -68,4 +74,50 @@ EOF2
 rc=$?
 echo "$out" | diag
 ok $rc "the cover letter's instruction and hypercall figures are benchmarks.md's"
+
+
+sb=$TOP/Documentation/series-builds.md
+out=$(python3 - "$cl" "$sb" <<'EOF2'
+import re, sys
+cl = ' '.join(open(sys.argv[1]).read().split())
+sb = open(sys.argv[2]).read()
+m = re.search(r'<!-- check-series:begin -->(.*?)<!-- check-series:end -->', sb, re.S)
+if not m:
+    print('no check-series table in series-builds.md'); sys.exit(1)
+lines = [l for l in m.group(1).splitlines() if l.startswith('|')]
+head = [c.strip() for c in lines[0].strip('|').split('|')]
+rows = [[c.strip() for c in l.strip('|').split('|')] for l in lines[2:]]
+col = lambda name: [(int(r[0]), r[head.index(name)]) for r in rows]
+good = lambda cell: cell.startswith('ok 0w/')
+names = {
+    'i386 with PARAVIRT=y': 'i386-native',
+    'i386 with PARAVIRT=n': 'i386-nopv',
+    'x86_64 with XEN_PV': 'x86_64-xen',
+    'x86_64 defconfig': 'x86_64-defconfig',
+}
+rc = 0
+said = re.search(r'[Ee]very prefix builds without warnings for ([^.;]*)', cl)
+claimed = [p for p in names if said and p in said.group(1)]
+if not claimed:
+    print('the cover letter claims no configuration for "every prefix builds without warnings for ..."'); rc = 1
+for p in claimed:
+    bad = ['%d: %s' % (k, c) for k, c in col(names[p]) if not good(c)]
+    print('%s (%s): %d prefixes, %s' % (p, names[p], len(rows), 'all ok 0w' if not bad else 'not ok 0w at ' + '; '.join(bad)))
+    rc |= bool(bad)
+f = re.search(r'from patch ([0-9]+) on each builds without warnings', cl)
+if not f:
+    print('the cover letter does not say from which patch on the i386 Xen PV build works'); rc = 1
+else:
+    n = int(f.group(1))
+    cells = col('i386-xen')
+    late = [k for k, c in cells if k >= n and not good(c)]
+    early = [k for k, c in cells if k < n and good(c)]
+    print('i386-xen: the letter says from patch %d; not ok 0w from there: %s; ok 0w before it: %s' % (n, late or 'none', early[-1:] or 'none'))
+    rc |= bool(late) or (n - 1) in early
+sys.exit(rc)
+EOF2
+)
+rc=$?
+echo "$out" | diag
+ok $rc "the cover letter's per-prefix build claims are series-builds.md's"
 done_testing
