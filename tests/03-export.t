@@ -50,7 +50,7 @@ bad=0 i=0
 for p in "${listed[@]}"; do
 	i=$((i + 1))
 	m=$(ls "$d/mail/$(printf %04d $i)-"*.patch 2>/dev/null | head -n 1)
-	subj=$(python3 "$TOP/tools/series/patch-msg.py" "$TOP/patches/$p" | head -n 1)
+	subj=$(python3 "$TOP/tools/series/patch-msg.py" "$TOP/patches/$p" | sed -n 1p)
 	if [ -z "$m" ] ||
 	   [ "$(grep -c '^Signed-off-by: Export Test <export-test@example.invalid>$' "$m")" -ne 1 ] ||
 	   ! python3 - "$m" "$(printf '[PATCH %02d/%d] %s' $i $n "$subj")" <<'EOF'
