@@ -75,7 +75,6 @@ rc=$?
 echo "$out" | diag
 ok $rc "the cover letter's instruction and hypercall figures are benchmarks.md's"
 
-
 sb=$TOP/Documentation/series-builds.md
 out=$(python3 - "$cl" "$sb" <<'EOF2'
 import re, sys
