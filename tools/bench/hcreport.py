@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """hcreport.py DIR [--doc FILE | --json]: hypercalls per operation from the runs of
 tools/bench/hypercalls.sh.
+hcreport.py --nohigh DIR [--doc FILE]: pv32 booted with highmem=0 against
+peer64 (both in DIR; the block "hypercalls-nohigh" of FILE).
 
 DIR holds, per guest G (pv32, peer64): G.counts (the hcount plugin's
 snapshots of the run that had G), G.tap (the guest's TAP: hcbench's
@@ -336,6 +338,69 @@ def report(d):
     return '\n'.join(out) + '\n'
 
 
+NOHIGH = (('pipe-pingpong', 'pipe round trip (2 context switches)'),
+          ('fork-exec', 'fork + exec + exit + wait'),
+          ('page-fault', 'page fault: write to a fresh anonymous page'),
+          ('fork-exit', 'fork + exit + wait'),
+          ('getppid', 'getppid'))
+
+
+def nohigh(d):
+    """pv32 booted with highmem=0 against peer64, both in DIR: the table
+    the cover letter's hypercall figures come from."""
+    try:
+        with open(os.path.join(d, 'pv32.run')) as f:
+            prun = f.read().strip()
+        with open(os.path.join(d, 'peer64.run')) as f:
+            qrun = f.read().strip()
+    except OSError as e:
+        sys.exit('hcreport: %s: %s' % (d, e))
+    if 'kernel arguments added: highmem=0' not in prun:
+        sys.exit('hcreport: %s/pv32.run is not a run with highmem=0: %s' % (d, prun))
+    p = analyse(d, 'pv32', 1000, 'int82')
+    q = analyse(d, 'peer64', 2000, 'syscall')
+    out = ['| op | pv32, highmem=0 | peer64 | ratio | without event+timer and '
+           'continuations: pv32 | peer64 | ratio |',
+           '|---|---:|---:|---:|---:|---:|---:|']
+    for op, what in NOHIGH:
+        a, b = p[0].get(op), q[0].get(op)
+        if not a or not b:
+            sys.exit('hcreport: %s: no %s window for %s' % (d, op, 'pv32' if not a else 'peer64'))
+        t = (a['total'] / a['n'], b['total'] / b['n'])
+        n = (a['net'] / a['n'], b['net'] / b['n'])
+        out.append('| %s | %s | %s | %.2f | %s | %s | %.2f |' % (
+            what, fmt(t[0]), fmt(t[1]), t[0] / t[1], fmt(n[0]), fmt(n[1]), n[0] / n[1]))
+    x = p[0]['pipe-pingpong']
+    if x['switches']:
+        sw = x['switches']
+        out.append('')
+        out.append('pv32 per context switch (the pipe window, %d switches): %.3f multicalls, '
+                   '%.2f single-entry flushes, %.2f continuations.' % (
+                       sw, x['mcalls'] / sw, x['single'] / sw, x['cont'] / sw))
+    for g, r in (('pv32', p), ('peer64', q)):
+        parts = []
+        for op in ('page-fault', 'pipe-pingpong'):
+            x = r[0][op]
+            parts.append('%s: %s' % (op, ', '.join(
+                '%s %s' % (HNAME.get(int(k), k) if k.isdigit() else k, fmt(v / x['n']))
+                for k, v in sorted(x['by'].items(), key=lambda kv: -kv[1]) if v)))
+        out.append('')
+        out.append('%s by hypercall, per op: %s.' % (g, '; '.join(parts)))
+    out.append('')
+    out.append('- pv32: kernel %s; %s' % (p[1], prun))
+    out.append('- peer64: kernel %s; %s' % (q[1], qrun))
+    return '\n'.join(out) + '\n'
+
+
+def put_doc(doc, mark, text):
+    s = open(doc).read()
+    b, e = '<!-- %s:begin -->' % mark, '<!-- %s:end -->' % mark
+    if b not in s or e not in s:
+        sys.exit('hcreport: %s has no %s ... %s block' % (doc, b, e))
+    s = re.sub(re.escape(b) + '.*?' + re.escape(e), lambda m: b + '\n' + text + e, s, flags=re.S)
+    open(doc, 'w').write(s)
+
+
 def dump_json(d):
     """The per-op numbers of every guest with results, for tests."""
     import json
@@ -356,6 +421,12 @@ def dump_json(d):
 
 
 def main():
+    if sys.argv[1] == '--nohigh':
+        text = nohigh(sys.argv[2])
+        sys.stdout.write(text)
+        if len(sys.argv) > 4 and sys.argv[3] == '--doc':
+            put_doc(sys.argv[4], 'hypercalls-nohigh', text)
+        return
     d = sys.argv[1]
     if len(sys.argv) > 2 and sys.argv[2] == '--json':
         dump_json(d)
@@ -363,13 +434,7 @@ def main():
     text = report(d)
     sys.stdout.write(text)
     if len(sys.argv) > 3 and sys.argv[2] == '--doc':
-        doc = sys.argv[3]
-        s = open(doc).read()
-        b, e = '<!-- hypercalls:begin -->', '<!-- hypercalls:end -->'
-        if b not in s or e not in s:
-            sys.exit('hcreport: %s has no %s ... %s block' % (doc, b, e))
-        s = re.sub(re.escape(b) + '.*?' + re.escape(e), lambda m: b + '\n' + text + e, s, flags=re.S)
-        open(doc, 'w').write(s)
+        put_doc(sys.argv[3], 'hypercalls', text)
 
 
 if __name__ == '__main__':

@@ -18,13 +18,19 @@
 #   - the guests given guest.tests=hcbench guest.hcbench=1 (the test
 #     guest/tests/92-hcbench runs /tests/bin/hcbench).
 # Then tools/bench/hcreport.py turns the snapshots into per-op counts and
-# writes the table into Documentation/benchmarks.md.  Results of each
+# writes the table into Documentation/benchmarks.md.  Without arguments
+# (make bench-hypercalls) a second rig run follows: pv32 alone with
+# highmem=0 (no kmaps of highmem pages: what the 64-bit peer never has),
+# results in out/bench/hc-nohigh/, and hcreport.py --nohigh writes that
+# table against the first run's peer64 (the cover letter's figures).  Results of each
 # guest are kept in out/bench/hc/ (GUEST.counts, .tap, .sites, .run), so
 # a guest whose run failed can be run again alone: hypercalls.sh pv32.
 #   HC_NOREPORT=1   only run, do not touch Documentation/benchmarks.md
 #   HC_PV32_ARGS=.. more kernel arguments for pv32 (highmem=0: no highmem
 #                   kmaps); with it, results go to
-#                   out/bench/hc-args/ and never into the document
+#                   out/bench/hc-args/ (or HC_DIR) and never into the
+#                   document
+#   HC_DIR=DIR      where the results of a run with HC_PV32_ARGS go
 #   HC_PV32_MEM=MB  pv32's memory and maxmem (default: guest/xl/pv32.cfg's)
 #   HC_CPU=intel    the emulated CPU's vendor (scenario.sh -C; default amd)
 set -euo pipefail
@@ -32,7 +38,7 @@ set -euo pipefail
 . "$TOP/tools/rig/lib.sh"
 
 H=$OUT/bench/hc
-[ -z "${HC_PV32_ARGS:-}" ] || H=$OUT/bench/hc-args
+[ -z "${HC_PV32_ARGS:-}" ] || H=${HC_DIR:-$OUT/bench/hc-args}
 mkdir -p "$H"
 if [ -n "${HC_PV32_ARGS:-}" ]; then
 	HC_NOREPORT=1
@@ -41,6 +47,8 @@ if [ -n "${HC_PV32_ARGS:-}" ]; then
 		[ ! -f "$f" ] || cp "$f" "$H/"
 	done
 fi
+nohigh=
+[ $# -gt 0 ] || [ -n "${HC_PV32_ARGS:-}" ] || [ -n "${HC_NOREPORT:-}" ] || nohigh=1
 guests=("$@")
 [ ${#guests[@]} -gt 0 ] || guests=(peer64 pv32)
 for g in "${guests[@]}"; do
@@ -131,7 +139,9 @@ for g in "${guests[@]}"; do
 		fi
 		k=$peerk
 		[ "$g" != pv32 ] || k=$H/pv32-vmlinux
-		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt; vmlinux sha256 $(sha256sum "$k" | cut -c1-16))" >"$H/$g.run"
+		more=
+		[ "$g" != pv32 ] || more="; kernel arguments added: ${HC_PV32_ARGS:-none}"
+		echo "run $name of $(date -u +%Y-%m-%d) ($(( $(date +%s) - t0 )) s wall, rig stages in ${run#"$TOP"/}/stages.txt; vmlinux sha256 $(sha256sum "$k" | cut -c1-16)$more)" >"$H/$g.run"
 		step HCBENCH "$g: results kept in ${H#"$TOP"/}"
 		ok=$((ok + 1))
 	else
@@ -145,3 +155,10 @@ else
 	python3 "$TOP/tools/bench/hcreport.py" "$H"
 fi
 [ "$ok" -eq ${#guests[@]} ] || exit 1
+[ -n "$nohigh" ] || exit 0
+# The same kernel without highmem, against this run's peer64.
+N=$OUT/bench/hc-nohigh
+rm -f "$N"/pv32.counts "$N"/pv32.tap "$N"/pv32.run
+step HCBENCH "pv32 again with highmem=0 (results in ${N#"$TOP"/})"
+RIG_I386_KERNEL=$H/pv32-vmlinux HC_DIR=$N HC_PV32_ARGS=highmem=0 "$0" pv32
+python3 "$TOP/tools/bench/hcreport.py" --nohigh "$N" --doc "$TOP/Documentation/benchmarks.md"
