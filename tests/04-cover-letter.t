@@ -7,8 +7,10 @@
 # with bench-pv); the letter gives each range in a sentence with
 # "without PARAVIRT" and "PARAVIRT=y" after it; its "within X% of no
 # PARAVIRT" bounds the two tables' base columns, op by op; and each
-# "OP: A against B" hypercall figure is the pv32 (highmem=0) and peer64 column of that op's row in benchmarks.md's
-# highmem=0 table, rounded as the letter rounds it.
+# "OP: A against B" hypercall figure is the pv32 (highmem=0) and peer64
+# column of that op's row in the table `make bench-hypercalls` writes
+# into benchmarks.md (between <!-- hypercalls-nohigh:begin --> and
+# <!-- hypercalls-nohigh:end -->), rounded as the letter rounds it.
 # Its build claims are the table `make check-series` writes into
 # Documentation/series-builds.md: "every prefix builds without warnings
 # for X, ..." names columns whose every row (k = 0..N, for the series as
@@ -55,8 +57,10 @@ rows = {
     'fork + exec': r'\| fork \+ exec \+ exit \+ wait \| ([0-9.]+) \| ([0-9.]+) \|',
     'page fault': r'\| page fault: write to a fresh anonymous page \| ([0-9.]+) \| ([0-9.]+) \|',
 }
-i = bm.find('| op | pv32, highmem=0 | peer64 |')
-hm0 = bm[i:bm.find('\n\n', i)] if i >= 0 else ''
+m = re.search(r'<!-- hypercalls-nohigh:begin -->(.*?)<!-- hypercalls-nohigh:end -->', bm, re.S)
+hm0 = m.group(1) if m else ''
+if not m:
+    print('no hypercalls-nohigh table (make bench-hypercalls) in benchmarks.md'); rc = 1
 num = r'([0-9]+(?:\.[0-9]+)?)'
 for op, rx in rows.items():
     said = re.search(re.escape(op) + ': ' + num + ' against ' + num, cl)

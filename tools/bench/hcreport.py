@@ -387,8 +387,8 @@ def nohigh(d):
         out.append('')
         out.append('%s by hypercall, per op: %s.' % (g, '; '.join(parts)))
     out.append('')
-    out.append('- pv32: kernel %s; %s' % (p[1], prun))
-    out.append('- peer64: kernel %s; %s' % (q[1], qrun))
+    out.append('- pv32: kernel %s; %s' % (p[2], prun))
+    out.append('- peer64: kernel %s; %s' % (q[2], qrun))
     return '\n'.join(out) + '\n'
 
 
