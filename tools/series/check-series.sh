@@ -15,7 +15,9 @@
 #     date k patch config status warnings new-warnings seconds key [note]
 #
 # status: ok (bzImage built), FAIL (build; the note names the objects and
-# targets that failed: the build runs with make -k), CFGFAIL (configuring:
+# targets that failed: the build runs with make -k, and counts the compiler
+# errors and those on lines patch k adds: tools/series/own-errors.py),
+# CFGFAIL (configuring:
 # an option the fragment asks for is not offered; no build is counted as
 # one of the config it is not).  A fragment can name the patch that makes
 # its options available (`# enabled-by: xen/NNNN-....patch`, configs/
@@ -226,6 +228,9 @@ build_one() {
 			status=FAIL
 			note="${note:+$note; }failed: $(sed -n 's/^make\[[0-9]*\]: \*\*\* \[[^]]*: \([^]]*\)\] Error.*/\1/p' "$log" |
 				grep -E '\.[a-zA-Z]+$' | grep -v -e '^vmlinux' -e '^arch/x86/boot' -e '/built-in\.a$' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+			# and whether the code patch k adds is what fails
+			[ "$k" -eq 0 ] || note="$note; $(python3 "$TOP/tools/series/own-errors.py" \
+				"$SC/patches/$(pname "$k")" "$log" "$TREE" 2>&1 | head -n 1)"
 		fi
 	fi
 	[ -z "$top_p" ] || take_off_top
