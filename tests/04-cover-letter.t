@@ -16,7 +16,9 @@
 # for X, ..." names columns whose every row (k = 0..N, for the series as
 # it is now: a stale cell is "-") is "ok 0w"; "from patch N on each
 # builds without warnings" is the i386-xen column, ok 0w from row N on
-# and not before.
+# and not before; "patches A-B add the 32-bit code file by file" are
+# rows whose i386-xen cell is ok 0w or a FAIL with no compiler error on
+# a line that row's patch adds.
 . "$(dirname "$0")/lib.sh"
 cl=$TOP/patches/cover-letter.txt
 bm=$TOP/Documentation/benchmarks.md
@@ -117,6 +119,19 @@ else:
     early = [k for k, c in cells if k < n and good(c)]
     print('i386-xen: the letter says from patch %d; not ok 0w from there: %s; ok 0w before it: %s' % (n, late or 'none', early[-1:] or 'none'))
     rc |= bool(late) or (n - 1) in early
+# "patches A-B add the 32-bit code file by file": at each of those k the
+# i386-xen build either works or fails with no compiler error on a line
+# patch k adds (the note own-errors.py writes into the cell).
+a = re.search(r'patches ([0-9]+)-([0-9]+) add the 32-bit code file by file', cl)
+if not a:
+    print('the cover letter does not say which patches add the 32-bit code file by file'); rc = 1
+else:
+    lo, hi = int(a.group(1)), int(a.group(2))
+    bad = ['%d: %s' % (k, c) for k, c in col('i386-xen') if lo <= k <= hi and not good(c)
+           and not re.search(r'; [0-9]+ errors, 0 on lines the patch adds$', c)]
+    print('i386-xen, patches %d-%d: %s' % (lo, hi, 'each builds or fails only outside the lines it adds'
+                                          if not bad else 'not so at ' + '; '.join(bad)))
+    rc |= bool(bad)
 sys.exit(rc)
 EOF2
 )
