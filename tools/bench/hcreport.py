@@ -167,6 +167,12 @@ def fmt(x):
     return '%.2f' % x
 
 
+def by_hypercall(x):
+    """One op's hypercalls per op, by name, most first."""
+    return ', '.join('%s %s' % (HNAME.get(int(k), k) if k.isdigit() else k, fmt(v / x['n']))
+                     for k, v in sorted(x['by'].items(), key=lambda kv: -kv[1]) if v)
+
+
 def report(d):
     data, meta = {}, {}
     for g, base, counter in GUESTS:
@@ -290,14 +296,7 @@ def report(d):
         for op in OPS:
             if op not in r:
                 continue
-            x = r[op]
-            parts = []
-            for k, v in sorted(x['by'].items(), key=lambda kv: -kv[1]):
-                if not v:
-                    continue
-                name = HNAME.get(int(k), k) if k.isdigit() else k
-                parts.append('%s %s' % (name, fmt(v / x['n'])))
-            out.append('| %s | %s | %s |' % (g, op, ', '.join(parts)))
+            out.append('| %s | %s | %s |' % (g, op, by_hypercall(r[op])))
     rows = []
     for g in data:
         r = data[g][0]
@@ -380,10 +379,7 @@ def nohigh(d):
     for g, r in (('pv32', p), ('peer64', q)):
         parts = []
         for op in ('page-fault', 'pipe-pingpong'):
-            x = r[0][op]
-            parts.append('%s: %s' % (op, ', '.join(
-                '%s %s' % (HNAME.get(int(k), k) if k.isdigit() else k, fmt(v / x['n']))
-                for k, v in sorted(x['by'].items(), key=lambda kv: -kv[1]) if v)))
+            parts.append('%s: %s' % (op, by_hypercall(r[0][op])))
         out.append('')
         out.append('%s by hypercall, per op: %s.' % (g, '; '.join(parts)))
     out.append('')

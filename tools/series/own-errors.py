@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""own-errors.py PATCH LOG TREE: of the compiler errors in a build log,
-how many are on a line that PATCH adds (make check-series, for a FAIL
-cell: the code a patch adds should compile at its own prefix even where
-other, still 64-bit-only code of the same files does not yet).
+"""own-errors.py PATCH LOG TREE: of the build errors in a log, how many
+are on a line that PATCH adds (make check-series, for a FAIL cell: the
+code a patch adds should compile at its own prefix even where other,
+still 64-bit-only code of the same files does not yet).
 
 An error is gcc's "FILE:LINE:COL: error:" or gas's "FILE:LINE: Error:"
 with FILE under TREE (inside an assembler macro: the line that invokes
-it); a line the
-patch adds is a "+" line of a hunk, numbered in the patched file (the
-tree of the build).  Prints one line, e.g. "36 errors, 0 on lines the
-patch adds" or "... 2 on lines the patch adds (arch/x86/xen/setup.c:782
-...)"."""
+it); errors are counted by place, FILE:LINE, so several on one line
+count once.  A line the patch adds is a "+" line of a hunk, numbered in
+the patched file (the tree of the build).  Prints one line, e.g. "36
+errors, 0 on lines the patch adds" or "... 2 on lines the patch adds
+(arch/x86/xen/setup.c:782 ...)"."""
 import os
 import re
 import sys
@@ -38,6 +38,7 @@ with open(patch, errors='replace') as fh:
             n += 1
         elif line.startswith(' '):
             n += 1
+
 
 def where(m):
     name = os.path.normpath(m.group(1))
