@@ -8,7 +8,8 @@
 #      host thread (tools/rig/lib.sh) and tools/rig/scenario.sh lets two
 #      run at once (RIG_QEMU_SLOTS), so the emulated hosts fill both
 #      cores.  The slow ones start first (TEST_FIRST), the rest follow in
-#      name order.
+#      name order.  tests/05 first of all: on a cold run its x86_64
+#      build (nice 19) is the longest and takes what the QEMUs leave.
 #   2. tests/9*.t, one by one: checks across the first phase's results
 #      (e.g. the domU's selftest pass set against the native one), which
 #      only this run's results may feed: the files they read are removed
@@ -26,7 +27,7 @@ if [ $# -gt 0 ]; then
 	phase1=("$@")
 else
 	rm -f "$LOGDIR"/selftests-*.txt "$OUT"/rig/runs/*/selftests.txt
-	first=(${TEST_FIRST:-tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t tests/05-x86_64-objects.t tests/220-rig-pvgrub32.t tests/10-native-boot.t tests/250-rig-pv32-hypercalls.t})
+	first=(${TEST_FIRST:-tests/05-x86_64-objects.t tests/240-rig-pv32.t tests/245-rig-pv32-smp4.t tests/220-rig-pvgrub32.t tests/10-native-boot.t tests/250-rig-pv32-hypercalls.t})
 	phase1=()
 	for t in "${first[@]}"; do [ ! -f "$t" ] || phase1+=("$t"); done
 	for t in tests/[0-8]*.t; do
