@@ -53,13 +53,14 @@ skip=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
 [ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1	# a test that died counts
 # Each failure again at the end, where a truncated log still shows it:
 # the "not ok" line with the diagnostics printed since the test point
-# before it (a guest test's own [FAIL] lines among them), at most 25.
+# before it (a guest test's own [FAIL] lines among them), at most 25;
+# all as comments, so that nothing reading the output counts them twice.
 if [ "$fail" -gt 0 ]; then
 	echo "# ---- the failures again, each with the diagnostics before it ----"
 	awk '/^(not )?ok [0-9]+/ {
 		if ($0 ~ /^not ok/ && $0 !~ /# TODO/) {
 			for (i = (n > 25 ? n - 25 : 0); i < n; i++) print buf[i % 25]
-			print; print "#"
+			print "# again: " $0; print "#"
 		}
 		n = 0; next }
 	     /^#/ { buf[n % 25] = $0; n++ }' "$log"
