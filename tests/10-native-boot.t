@@ -24,7 +24,7 @@ for name in ${TEST_CONFIGS:-i386-nopv i386-xen}; do
 	# tsc=nowatchdog: a vCPU thread starved of host CPU misses ticks, and
 	# the early watchdog (refined-jiffies) then sees the TSC run ahead
 	# and marks it unstable, so the kernel falls back to acpi_pm: CI,
-	# 2026-12-07, i386-xen; here 2 boots of 2 with five busy loops beside
+	# 2026-12-07, i386-xen; here 3 boots of 3 (i386-nopv 1 of 1) with five busy loops beside
 	# QEMU ("tsc-early skewed 209 ms over watchdog refined-jiffies
 	# interval of 484 ms").  That is the emulator's lost time, not the
 	# kernel's choice, which is what 18-kernel checks: the TSC registered,
