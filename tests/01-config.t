@@ -12,13 +12,13 @@ cp "$TOP"/configs/*.config "$CFGDIR/"
 cat >"$CFGDIR/bad.config" <<'EOC'
 # base: tinyconfig
 # include: common.config
-# HIGHPTE needs HIGHMEM, which 64-bit does not have.
+# HIGHMEM4G is 32-bit only.
 CONFIG_64BIT=y
-CONFIG_HIGHPTE=y
+CONFIG_HIGHMEM4G=y
 EOC
 "$TOP/tools/kconfig.sh" bad "$T/build" >"$T/out" 2>&1
 rc=$?
-[ $rc -ne 0 ] && grep -q "options without their requested value: CONFIG_HIGHPTE (want y, got n)" "$T/out"
+[ $rc -ne 0 ] && grep -q "options without their requested value: CONFIG_HIGHMEM4G (want y, got n)" "$T/out"
 ok $? "an unsatisfiable option fails, naming it"
 diag <"$T/out"
 "$TOP/tools/kconfig.sh" nosuch "$T/build" >"$T/out" 2>&1

@@ -81,6 +81,7 @@ if [ -d "$S" ]; then
 	mkdir -p "$R.new/tests/bin/x86"
 	while read -r t extra; do
 		"$CC32" -static -O2 -std=gnu99 -pthread -Wall -no-pie -DCAN_BUILD_32 \
+			-I"$T/tools/testing/selftests" \
 			-o "$R.new/tests/bin/x86/${t}_32" "$S/$t.c" ${extra:+"$S/$extra"} \
 			-lrt -ldl -lm >"$LOGDIR/guest-cc-$t.log" 2>&1 ||
 			{ cat "$LOGDIR/guest-cc-$t.log" >&2; die "compiling selftest $t failed"; }
@@ -106,6 +107,11 @@ if [ -d "$K" ]; then
 #undef SYS_futex
 #define SYS_futex SYS_futex_time64
 EOH
+	# Every one of them includes this first: the tree's
+	# tools/include/uapi/linux/types.h (found before the system's, for
+	# the newer uapi definitions the tests use) lacks the posix types
+	# the system's <linux/time_types.h> needs.
+	printf '/* tools/guest.sh */\n#include <linux/posix_types.h>\n' >"$G/kst-include/kst-prelude.h"
 	while read -r line; do
 		args=
 		case "$line" in *" -- "*) args=${line#* -- }; line=${line%% -- *} ;; esac
@@ -134,7 +140,7 @@ EOH
 			log=$LOGDIR/guest-cc-kst-${t//\//-}.log
 			"$CC32" -static -O2 -pthread -Wall -no-pie -D_GNU_SOURCE= \
 				-I"$K" -I"$K/$d" -I"$K/$d/../include" -I"$T" \
-				-isystem "$T/tools/include/uapi" -I"$G/kst-include" "${flags[@]}" \
+				-isystem "$T/tools/include/uapi" -I"$G/kst-include" -include kst-prelude.h "${flags[@]}" \
 				-o "$R.new$bin" "${src[@]}" -lrt -lm >"$log" 2>&1 ||
 				{ cat "$log" >&2; die "compiling selftest $t failed"; }
 			printf '#!/bin/sh\n# tools/testing/selftests/%s.c, 32-bit (guest/kselftests.list)\n. /tests/bin/selftest.sh\n' \

@@ -25,16 +25,23 @@ run_logged() {
 
 nproc_jobs() { nproc 2>/dev/null || echo 2; }
 
-# verify_base: the pinned base tarball: BASE, or the one SHARED_BASE's
-# SHA256SUMS names first; its sha256 checked against SUMS (default: the
-# SHA256SUMS beside it if that lists it, else tools/base.sha256).  Sets
-# BASE and BASE_SHA256; dies naming what is missing or wrong.
+# verify_base: the pinned base tarball (tools/base.sha256 names it): BASE
+# if given; else SHARED_BASE's copy when its SHA256SUMS lists that name;
+# else $OUT/base's, fetched there from Debian by tools/fetch-base.sh the
+# first time.  Its sha256 is checked against SUMS (default: the SHA256SUMS
+# beside it if that lists it, else tools/base.sha256).  Sets BASE and
+# BASE_SHA256; dies naming what is missing or wrong.
 verify_base() {
-	local shared=${SHARED_BASE:-$TOP/../shared/base} sums=${SUMS:-} want
+	local shared=${SHARED_BASE:-$TOP/../shared/base} sums=${SUMS:-} want name
 	if [ -z "${BASE:-}" ]; then
-		[ -f "$shared/SHA256SUMS" ] ||
-			die "no base tarball: $shared/SHA256SUMS is missing (give BASE=path/to/linux-source-6.12*.tar.xz)"
-		BASE=$shared/$(awk 'NR==1 {print $2}' "$shared/SHA256SUMS" | sed 's/^\*//')
+		name=$(awk 'NR==1 {n=$2; sub(/^\*/, "", n); print n}' "$TOP/tools/base.sha256")
+		if grep -q " \*\?$name\$" "$shared/SHA256SUMS" 2>/dev/null && [ -f "$shared/$name" ]; then
+			BASE=$shared/$name
+		else
+			BASE=$OUT/base/$name
+			[ -f "$BASE" ] || "$TOP/tools/fetch-base.sh" "$OUT/base" >&2 ||
+				die "no base tarball: $name is neither in $shared nor fetched (give BASE=path/to/$name)"
+		fi
 	fi
 	[ -f "$BASE" ] || die "base tarball not found: $BASE"
 	if [ -z "$sums" ]; then

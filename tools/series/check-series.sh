@@ -75,7 +75,7 @@ N=${#P[@]}
 for p in "${P[@]}"; do
 	[ -f "$TOP/patches/$p" ] || die "series names $p, but patches/$p does not exist"
 done
-base_sum=$(awk 'NR==1 {print $1}' "$TOP/../shared/base/SHA256SUMS" 2>/dev/null || cat "$TOP/tools/base.sha256")
+base_sum=$(awk 'NR==1 {print $1}' "$TOP/tools/base.sha256")
 declare -a PKEY
 acc="base $base_sum"
 PKEY[0]=$acc
