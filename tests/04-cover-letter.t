@@ -18,7 +18,9 @@
 # builds without warnings" is the i386-xen column, ok 0w from row N on
 # and not before; "patches A-B add the 32-bit code file by file" are
 # rows whose i386-xen cell is ok 0w or a FAIL with no compiler error on
-# a line that row's patch adds.
+# a line that row's patch adds.  A letter that says instead that "the
+# per-prefix build walk ... has not been repeated" (for a new base) must
+# make none of those claims.
 . "$(dirname "$0")/lib.sh"
 cl=$TOP/patches/cover-letter.txt
 bm=$TOP/Documentation/benchmarks.md
@@ -101,6 +103,15 @@ names = {
     'x86_64 defconfig': 'x86_64-defconfig',
 }
 rc = 0
+# A letter may instead say that the per-prefix walk has not been done for
+# the series as it is (after a rebase, before the hours of building): then
+# it must make none of the claims below.
+if re.search(r'per-prefix build walk[^.]*has not been repeated', cl):
+    claims = [c for c in (r'[Ee]very prefix builds without warnings', r'from patch [0-9]+ on each builds',
+                          r'add the 32-bit code file by file') if re.search(c, cl)]
+    print('the letter says the per-prefix walk has not been repeated; per-prefix claims it still makes: %s'
+          % (', '.join(claims) or 'none'))
+    sys.exit(1 if claims else 0)
 said = re.search(r'[Ee]very prefix builds without warnings for ([^.;]*)', cl)
 claimed = [p for p in names if said and p in said.group(1)]
 if not claimed:
