@@ -21,6 +21,9 @@ domu_scenario t-pv32smp4 pv32 -H b -o pv32:vcpus=$vcpus -m pv32:sysrq= -m "pv32:
 	-T userspace=600 -T tests=$((soak + 900))
 clean | grep -Eq 'smp: Brought up 1 node, '"$vcpus"' CPUs'
 ok $? "all $vcpus vCPUs came up: $(clean | grep -Eo 'Brought up [^,]*, [0-9]+ CPUs' | head -n 1)"
+# Known failures of the guest's tests (tests/lib.sh guest_results: each
+# reported as TODO with its reason, never counted as a pass).
+GUEST_TODO="61-kst-futex-futex_waitv=on 7.3 the domU fails futex_waitv's private case (futex_wake finds no waiter after 10 ms, pinned to CPU 0: 1 host-B run of 1, 2026-12-08) while the native PARAVIRT=n kernel passes it - not yet understood, issue 27's note"
 guest_results "$run/pv32.tap" pv32-smp4
 # The Intel CPU model is tests/250's (Xen double faults there when user
 # space executes SYSENTER, as some x86 selftests do).

@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 declare -A differs=(
 	[60-x86-entry_from_vm86]="skip: vm86 is refused under Xen PV (xen/0013: a 64-bit Xen clears EFLAGS.VM on return to a 32-bit PV guest), so every vm86 case skips"
+	[61-kst-futex-futex_waitv]="fails in the domU on 7.3, passes natively: a known failure, not yet understood (tests/240 reports it as TODO)"
 )
 ref=$OUT/logs/selftests-i386-nopv.txt
 dom=$OUT/rig/runs/t-pv32/selftests.txt
